@@ -1,0 +1,31 @@
+/* Checking a lab: run its bats tests against the student's files and turn
+ * the TAP they print into a scored result. */
+#ifndef MMAPLAB_CHECK_H
+#define MMAPLAB_CHECK_H
+
+#include <stdio.h>
+#include "manifest.h"
+#include "paths.h"
+#include "tap.h"
+
+struct lab_result {
+    struct tap_run tap;
+    int score;
+    int max;            /* from labs/manifest */
+    int test_points;    /* the sum of the tests' [N] prefixes */
+    int passed, failed, skipped;
+    int complete;       /* the run reported every planned test */
+    char *raw;          /* everything the runner printed */
+};
+
+/* lab_root: folder holding NN-slug/ folders with the student's files;
+ * NULL means the workspace's labs/. */
+mm_status lab_check(const struct paths *p, const struct lab *lab, const char *lab_root,
+                    struct lab_result *out);
+void lab_result_free(struct lab_result *r);
+
+/* Human-readable report: GOOD / BAD / SKIP per test, failure messages,
+ * score. colour: use ANSI colours. */
+void lab_result_print(FILE *f, const struct lab *lab, const struct lab_result *r, int colour);
+
+#endif

@@ -1,0 +1,14 @@
+/* The subcommands of the mmaplab program. Each returns the process exit
+ * status. */
+#ifndef MMAPLAB_CLI_H
+#define MMAPLAB_CLI_H
+
+struct cli {
+    const char *lang;   /* "en" or "zh" */
+    int colour;         /* ANSI colour on standard output */
+};
+
+int cmd_list(const struct cli *c, int argc, char **argv);
+int cmd_check(const struct cli *c, int argc, char **argv);
+
+#endif

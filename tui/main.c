@@ -1,0 +1,91 @@
+/* mmaplab: the command line. Subcommands live in cmd_*.c; this file only
+ * reads the global options and dispatches. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef MMAPLAB_VERSION
+#define MMAPLAB_VERSION "0.0.0-dev"
+#endif
+
+static const char help_text[] =
+    "mmaplab - learn Linux memory mapping: lessons, labs and tests\n"
+    "\n"
+    "usage: mmaplab [--lang en|zh] [COMMAND [ARGS]]\n"
+    "\n"
+    "commands:\n"
+    "  list               the chapters and the labs, in order\n"
+    "  check [LAB...]     build your lab and run its tests; every lab without LAB\n"
+    "                     (--root DIR checks the NN-slug/ folders in DIR instead)\n"
+    "\n"
+    "options:\n"
+    "  --lang en|zh       language of the lessons (default: from LC_ALL/LC_MESSAGES/LANG)\n"
+    "  -h, --help         this help\n"
+    "  -V, --version      the version\n"
+    "\n"
+    "environment:\n"
+    "  MMAPLAB_DATA       the folder with labs/manifest, lessons/ and tests/\n"
+    "  MMAPLAB_WORKSPACE  the folder whose labs/ hold your work\n"
+    "  NO_COLOR           no colours in the output\n"
+    "\n"
+    "A lab is done when `mmaplab check NN` scores full points. See mmaplab(1).\n";
+
+static const char *lang_from_locale(void)
+{
+    const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG", NULL };
+    for (int i = 0; vars[i]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+    }
+    return "en";
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = { .lang = lang_from_locale() };
+    const char *nc = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    c.colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(help_text, stdout);
+            return 0;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            printf("mmaplab %s\n", MMAPLAB_VERSION);
+            return 0;
+        } else if (!strcmp(a, "--lang") || !strncmp(a, "--lang=", 7)) {
+            const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
+            if (strcmp(v, "en") && strcmp(v, "zh")) {
+                fprintf(stderr, "mmaplab: --lang takes en or zh, not '%s'\n", v);
+                return 2;
+            }
+            c.lang = v;
+        } else {
+            fprintf(stderr, "mmaplab: unknown option '%s'; see mmaplab --help\n", a);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        /* The full-screen browser is not built yet: show the course. */
+        int rc = cmd_list(&c, 1, argv);
+        if (rc == 0)
+            printf("\nStart with the first chapter, then `mmaplab check 01` for its lab.\n"
+                   "`mmaplab --help` lists every command.\n");
+        return rc;
+    }
+    const char *cmd = argv[i];
+    if (!strcmp(cmd, "list")) return cmd_list(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "check")) return cmd_check(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "help")) {
+        fputs(help_text, stdout);
+        return 0;
+    }
+    fprintf(stderr, "mmaplab: unknown command '%s'; see mmaplab --help\n", cmd);
+    return 2;
+}

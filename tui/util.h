@@ -1,0 +1,16 @@
+/* Small helpers shared by the modules: checked allocation and whole-file
+ * reads. */
+#ifndef MMAPLAB_UTIL_H
+#define MMAPLAB_UTIL_H
+
+#include <stddef.h>
+#include "errors.h"
+
+char *xstrndup(const char *s, size_t n);
+/* Read a whole file into a NUL-terminated heap buffer. */
+mm_status read_file(const char *path, char **out, size_t *len);
+/* "a" + "/" + "b" into a new heap string. */
+char *path_join(const char *a, const char *b);
+int file_exists(const char *path);
+
+#endif
