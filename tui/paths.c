@@ -65,9 +65,19 @@ mm_status paths_find(struct paths *p)
     memset(p, 0, sizeof *p);
     char *exe = exe_dir();
     const char *env = getenv("MMAPLAB_DATA");
-    if (env && *env) p->data = resolve(env, NULL);
+    if (env && *env) {
+        /* An explicit setting that points nowhere is an error, not a hint. */
+        p->data = resolve(env, NULL);
+        if (!p->data || !has_manifest(p->data)) {
+            free(exe);
+            paths_free(p);
+            return MM_ERR_NO_DATA;
+        }
+    }
     if (!p->data && exe) {
-        const char *cands[] = { "..", "../share/mmaplab", NULL };
+        /* build/mmaplab and build/asan/mmaplab in a source tree; bin/ with
+         * share/mmaplab when installed. */
+        const char *cands[] = { "..", "../..", "../share/mmaplab", NULL };
         for (int i = 0; cands[i] && !p->data; i++) {
             char *c = resolve(exe, cands[i]);
             if (c && has_manifest(c)) p->data = c;
@@ -84,7 +94,7 @@ mm_status paths_find(struct paths *p)
     env = getenv("MMAPLAB_TOOLS");
     if (env && *env) p->tools = resolve(env, NULL);
     if (!p->tools && exe) {
-        const char *cands[] = { "tools", "../libexec/mmaplab", NULL };
+        const char *cands[] = { "tools", "../tools", "../libexec/mmaplab", NULL };
         for (int i = 0; cands[i] && !p->tools; i++) {
             char *c = resolve(exe, cands[i]);
             if (c && has_tools(c)) p->tools = c;
