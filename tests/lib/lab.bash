@@ -102,8 +102,6 @@ lab_setup() {
     : >"$TRACE"
     LESSON_REF="$LAB_LESSON.md"
     RUNS=0
-    # Reproducible per test: the file's seed plus the test's number.
-    RANDOM=$((MMAPLAB_SEED + BATS_TEST_NUMBER))
     if [[ -e $BATS_FILE_TMPDIR/build.failed && $BATS_TEST_DESCRIPTION != *"builds with"* ]]; then
         skip "not run: the lab does not build (see the build test)"
     fi

@@ -1,19 +1,35 @@
 # shellcheck shell=bash
-# Random inputs for lab tests. Every generator draws from bash's $RANDOM,
-# which lab_setup seeds from MMAPLAB_SEED and the test number, so a failure
-# can be reproduced exactly by setting MMAPLAB_SEED.
+# Random inputs for lab tests, reproducible from MMAPLAB_SEED.
+#
+# bash reseeds $RANDOM in every subshell, so `n=$(rand_between 1 9)` would
+# not repeat from a seed. Instead each draw hashes (seed, test number, draw
+# count), and the draw count lives in a file so subshells advance it too.
 
-# rand_between LO HI: a random integer in [LO, HI].
+# rand_next: print the next 31-bit random number of this test.
+rand_next() {
+    local f=${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/.mmaplab-rng c=0
+    [[ -f $f ]] && read -r c <"$f"
+    echo $((c + 1)) >"$f"
+    # splitmix64 finaliser over the three inputs (bash wraps at 64 bits).
+    local x=$(( ${MMAPLAB_SEED:-1} * 0x9E3779B97F4A7C15 + ${BATS_TEST_NUMBER:-0} * 0xBF58476D1CE4E5B9 + c * 0x94D049BB133111EB ))
+    x=$(( (x ^ ((x >> 30) & 0x3FFFFFFFF)) * 0xBF58476D1CE4E5B9 ))
+    x=$(( (x ^ ((x >> 27) & 0x1FFFFFFFFF)) * 0x94D049BB133111EB ))
+    x=$(( x ^ ((x >> 31) & 0x1FFFFFFFF) ))
+    echo $(( x & 0x7FFFFFFF ))
+}
+
+# rand_between LO HI: a random integer in [LO, HI] (arithmetic allowed).
 rand_between() {
-    local lo=$1 hi=$2
-    echo $((lo + ((RANDOM << 15 | RANDOM) % (hi - lo + 1))))
+    local lo=$(($1)) hi=$(($2)) r
+    r=$(rand_next)
+    echo $((lo + r % (hi - lo + 1)))
 }
 
 # rand_bytes N FILE: N random bytes (all 256 values).
 rand_bytes() {
-    local n=$1 out=$2
-    # openssl is not guaranteed; stretch a seeded awk stream instead.
-    LC_ALL=C awk -v n="$n" -v seed="$RANDOM$RANDOM" 'BEGIN {
+    local n=$1 out=$2 seed
+    seed=$(rand_next)
+    LC_ALL=C awk -v n="$n" -v seed="$seed" 'BEGIN {
         srand(seed)
         for (i = 0; i < 256; i++) ch[i] = sprintf("%c", i)
         for (i = 0; i < n; i++) printf "%s", ch[int(rand() * 256)]
@@ -23,8 +39,9 @@ rand_bytes() {
 # rand_text N FILE: N bytes of ASCII text made of words, blanks, tabs and
 # newlines, with runs of whitespace and long and short lines.
 rand_text() {
-    local n=$1 out=$2
-    LC_ALL=C awk -v n="$n" -v seed="$RANDOM$RANDOM" 'BEGIN {
+    local n=$1 out=$2 seed
+    seed=$(rand_next)
+    LC_ALL=C awk -v n="$n" -v seed="$seed" 'BEGIN {
         srand(seed)
         letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?-_()"
         ws[1] = " "; ws[2] = "\t"; ws[3] = "\n"; ws[4] = "\n"; ws[5] = " "; ws[6] = "\v"; ws[7] = "\f"; ws[8] = "\r"
