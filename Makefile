@@ -18,8 +18,8 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # sources, so they cannot clash with the ones pkg-config adds for ncursesw.
 # Evaluated when a recipe runs, after scripts/deps has installed pkg-config
 # and the libraries.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw md4c)
-PKG_LIBS   = $(shell pkg-config --libs ncursesw md4c)
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw md4c libunibreak)
+PKG_LIBS   = $(shell pkg-config --libs ncursesw md4c libunibreak)
 DEFS    = -D_GNU_SOURCE -DMMAPLAB_VERSION='"$(VERSION)"' -DMMAPLAB_DATADIR='"$(DATADIR)"' \
           -DMMAPLAB_LIBEXECDIR='"$(LIBEXECDIR)"'
 

@@ -6,9 +6,11 @@
 struct cli {
     const char *lang;   /* "en" or "zh" */
     int colour;         /* ANSI colour on standard output */
+    int ascii;          /* the locale is not UTF-8: draw with ASCII only */
 };
 
 int cmd_list(const struct cli *c, int argc, char **argv);
 int cmd_check(const struct cli *c, int argc, char **argv);
+int cmd_show(const struct cli *c, int argc, char **argv);
 
 #endif

@@ -2,6 +2,8 @@
  * reads the global options and dispatches. */
 #include "cli.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@ static const char help_text[] =
     "\n"
     "commands:\n"
     "  list               the chapters and the labs, in order\n"
+    "  show LESSON        a chapter as text, for pipes and screen readers\n"
+    "                     (--width N columns, --ascii for non-UTF-8 terminals)\n"
     "  check [LAB...]     build your lab and run its tests; every lab without LAB\n"
     "                     (--root DIR checks the NN-slug/ folders in DIR instead)\n"
     "\n"
@@ -45,7 +49,9 @@ static const char *lang_from_locale(void)
 
 int main(int argc, char **argv)
 {
+    setlocale(LC_ALL, "");
     struct cli c = { .lang = lang_from_locale() };
+    c.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     const char *nc = getenv("NO_COLOR");
     const char *term = getenv("TERM");
     c.colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
@@ -82,6 +88,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[i];
     if (!strcmp(cmd, "list")) return cmd_list(&c, argc - i, argv + i);
     if (!strcmp(cmd, "check")) return cmd_check(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "show")) return cmd_show(&c, argc - i, argv + i);
     if (!strcmp(cmd, "help")) {
         fputs(help_text, stdout);
         return 0;
