@@ -134,10 +134,15 @@ static void flow(struct builder *b, int block, const struct span *spans, size_t 
     int mw = marker ? text_width(marker) : 0;
     int avail = width - prefix_width(p) - mw;
     struct prefix pp = *p;
-    if (avail < 8 && width - mw >= 8) { /* too deep to nest: drop the prefix */
+    if (avail < 8 && prefix_width(p) > 0) { /* too narrow to nest: drop the prefix */
         pp.quote = 0;
         pp.indent = 0;
         avail = width - mw;
+    }
+    if (avail < 1 && mw > 0) { /* too narrow even for the bullet */
+        marker = NULL;
+        mw = 0;
+        avail = width;
     }
     if (avail < 1) avail = 1;
     struct span *ps = prepare(b, spans, n);
@@ -222,7 +227,21 @@ static void lay_code(struct builder *b, int idx, const struct block *bl, int wid
         line_add(b, ln, glyph(b, G_TL), ROLE_BORDER, -1);
         line_add(b, ln, glyph(b, G_HBAR), ROLE_BORDER, -1);
         line_add(b, ln, " ", ROLE_BORDER, -1);
-        line_add(b, ln, bl->info, ROLE_DIM, -1);
+        /* The label is clipped, not wrapped: it is only a caption. */
+        char *label = b->ascii ? ascii_fold(bl->info) : strdup(bl->info);
+        if (!label) { b->err = MM_ERR_NOMEM; return; }
+        int room = avail - 1;
+        size_t cut = 0;
+        for (int used = 0; label[cut];) {
+            uint32_t cp;
+            size_t m = utf8_decode(label + cut, strlen(label + cut), &cp);
+            if (used + cp_width(cp) > room) break;
+            used += cp_width(cp);
+            cut += m;
+        }
+        label[cut] = 0;
+        line_add(b, ln, label, ROLE_DIM, -1);
+        free(label);
     }
     const char *code = bl->code ? bl->code : "";
     size_t len = strlen(code);
@@ -403,6 +422,9 @@ static void lay_quiz(struct builder *b, int idx, const struct block *bl, int wid
         lay_text(b, idx, msg, ROLE_FAIL, &p, NULL, width);
         return;
     }
+    /* Narrow screens get shorter markers. */
+    const char *indent = width >= 30 ? "    " : "";
+    const char *answer = width >= 30 ? "Answer: " : "= ";
     for (size_t q = 0; q < bl->quiz->n_questions; q++) {
         const quiz_question *qq = &bl->quiz->questions[q];
         char marker[32];
@@ -411,11 +433,11 @@ static void lay_quiz(struct builder *b, int idx, const struct block *bl, int wid
         lay_text(b, idx, qq->text, ROLE_QUIZ, &p, marker, width);
         for (size_t o = 0; o < qq->n_options; o++) {
             char m[16];
-            snprintf(m, sizeof m, "    %c) ", (char)('a' + o));
+            snprintf(m, sizeof m, "%s%c) ", indent, (char)('a' + o));
             lay_text(b, idx, qq->options[o], ROLE_TEXT, &p, m, width);
         }
-        char ans[24];
-        snprintf(ans, sizeof ans, "    Answer: %c) ", (char)('a' + qq->right));
+        char ans[32];
+        snprintf(ans, sizeof ans, "%s%s%c) ", indent, answer, (char)('a' + qq->right));
         lay_text(b, idx, qq->explanation, ROLE_DIM, &p, ans, width);
     }
 }
