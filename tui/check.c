@@ -81,7 +81,7 @@ out:
 
 /* bats' own location lines and batslib's frame help the test's author, not
  * the student. */
-static int noise(const char *line, size_t n)
+int check_diag_noise(const char *line, size_t n)
 {
     while (n && (*line == ' ' || *line == '\t')) { line++; n--; }
     static const char *const prefixes[] = { "(in test file ", "(from function ", "-- FAILED --", NULL };
@@ -103,7 +103,7 @@ static void print_diag(FILE *f, const char *diag, const char *indent)
         size_t blank = 1;
         for (size_t i = 0; i < n; i++)
             if (s[i] != ' ' && s[i] != '\t') { blank = 0; break; }
-        if (!blank && !noise(s, n)) {
+        if (!blank && !check_diag_noise(s, n)) {
             const char *t = s;
             size_t m = n;
             while (m && (*t == ' ')) { t++; m--; }

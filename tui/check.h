@@ -26,6 +26,10 @@ void lab_result_free(struct lab_result *r);
 
 /* Human-readable report: GOOD / BAD / SKIP per test, failure messages,
  * score. colour: use ANSI colours. */
+/* bats' own location lines and batslib's frame, which help a test's author
+ * but not a student. */
+int check_diag_noise(const char *line, size_t n);
+
 void lab_result_print(FILE *f, const struct lab *lab, const struct lab_result *r, int colour);
 
 #endif

@@ -18,6 +18,8 @@ static const char help_text[] =
     "\n"
     "usage: mmaplab [--lang en|zh] [COMMAND [ARGS]]\n"
     "\n"
+    "Without a command, mmaplab opens the course browser (press ? there for keys).\n"
+    "\n"
     "commands:\n"
     "  list               the chapters and the labs, in order\n"
     "  show LESSON        a chapter as text, for pipes and screen readers\n"
@@ -29,6 +31,8 @@ static const char help_text[] =
     "  --lang en|zh       language of the lessons (default: from LC_ALL/LC_MESSAGES/LANG)\n"
     "  -h, --help         this help\n"
     "  -V, --version      the version\n"
+    "  --keys SCRIPT      run the browser headless on scripted keys and print\n"
+    "                     the screen (for tests); --size WxH sets its size\n"
     "\n"
     "environment:\n"
     "  MMAPLAB_DATA       the folder with labs/manifest, lessons/ and tests/\n"
@@ -56,6 +60,7 @@ int main(int argc, char **argv)
     const char *term = getenv("TERM");
     c.colour = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 
+    const char *keys = NULL, *size = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
@@ -72,19 +77,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             c.lang = v;
+        } else if (!strcmp(a, "--keys") && i + 1 < argc) {
+            keys = argv[++i];
+        } else if (!strcmp(a, "--size") && i + 1 < argc) {
+            size = argv[++i];
         } else {
             fprintf(stderr, "mmaplab: unknown option '%s'; see mmaplab --help\n", a);
             return 2;
         }
     }
-    if (i >= argc) {
-        /* The full-screen browser is not built yet: show the course. */
-        int rc = cmd_list(&c, 1, argv);
-        if (rc == 0)
-            printf("\nStart with the first chapter, then `mmaplab check 01` for its lab.\n"
-                   "`mmaplab --help` lists every command.\n");
-        return rc;
-    }
+    if (i >= argc) return cmd_browse(&c, keys, size);
     const char *cmd = argv[i];
     if (!strcmp(cmd, "list")) return cmd_list(&c, argc - i, argv + i);
     if (!strcmp(cmd, "check")) return cmd_check(&c, argc - i, argv + i);

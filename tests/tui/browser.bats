@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# The browser, headless: scripted keys and screen dumps compared with golden
+# files (tests/tui/golden/*.txt). After an intended change to the screens,
+# regenerate them with: UPDATE_GOLDEN=1 bats tests/tui/browser.bats
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+setup() {
+    ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+    BIN=${MMAPLAB_BIN:-$ROOT/build/mmaplab}
+    [[ -x $BIN ]] || skip "build mmaplab first (make)"
+    export MMAPLAB_DATA=$ROOT LANG=C.UTF-8 LC_ALL=C.UTF-8
+    unset NO_COLOR
+    GOLDEN=$BATS_TEST_DIRNAME/golden
+}
+
+# screen NAME LANG SIZE KEYS: compare a headless run with golden/NAME.txt.
+screen() {
+    local name=$1 lang=$2 size=$3 keys=$4
+    run timeout -s KILL 30 "$BIN" --lang "$lang" --keys "$keys" --size "$size"
+    assert_success
+    if [[ ${UPDATE_GOLDEN:-0} == 1 ]]; then
+        printf '%s\n' "$output" >"$GOLDEN/$name.txt"
+        return 0
+    fi
+    [[ -f $GOLDEN/$name.txt ]] || fail "no golden file $GOLDEN/$name.txt (run with UPDATE_GOLDEN=1)"
+    diff -u "$GOLDEN/$name.txt" <(printf '%s\n' "$output") || fail "screen $name differs from its golden file"
+}
+
+@test "contents, 80x24, English" { screen contents-80x24-en en 80x24 "jj"; }
+@test "contents, 40x12, Chinese" { screen contents-40x12-zh zh 40x12 "jjjj"; }
+@test "a lesson, 80x24, English, scrolled" { screen lesson-80x24-en en 80x24 "jjjjjj<Enter><PgDn>jj"; }
+@test "a lesson, 40x12, Chinese" { screen lesson-40x12-zh zh 40x12 "jjjjjj<Enter><PgDn>"; }
+@test "a lab, 80x24, English" { screen lab-80x24-en en 80x24 "<End><Up><Up><Enter>"; }
+@test "a lab with two hints, 40x12, English" { screen lab-hints-40x12-en en 40x12 "<End><Up><Up><Enter>hh<End>"; }
+@test "help, 80x24 and 40x12" {
+    screen help-80x24-en en 80x24 "?"
+    screen help-40x12-en en 40x12 "?"
+}
+@test "the too-small screen, and back to normal after growing" {
+    screen too-small en 80x24 "<Resize 20x5><Dump><Resize 80x24>"
+}
+
+@test "a 1x1 terminal and absurd sizes do not crash" {
+    local s
+    for s in 1x1 2x1 1x3 29x7 30x8; do
+        run timeout -s KILL 30 "$BIN" --keys "jj<Enter>jj<PgDn>?q<Enter>" --size "$s"
+        assert_success
+    done
+}
+
+@test "a resize keeps the reading position" {
+    # Scroll into a chapter at 80x24, then narrow it: the top block stays.
+    run timeout -s KILL 30 "$BIN" --keys "jjjjjj<Enter><PgDn><PgDn><Dump><Resize 50x24>" --size 80x24
+    assert_success
+    local wide narrow
+    wide=$(sed -n '/^--- screen 1/,/^--- screen 2/p' <<<"$output" | sed -n 3p)
+    narrow=$(sed -n '/^--- screen 2/,$p' <<<"$output" | sed -n 3p)
+    [ -n "$wide" ]
+    # The words at the top of the narrow screen were on the wide screen.
+    local words
+    words=$(tr -d '│|┌┐└┘├┤┬┴┼─═' <<<"$narrow" | awk '{ print $1, $2 }')
+    [ -n "$words" ]
+    grep -qF -- "$words" <<<"$(sed -n '/^--- screen 1/,/^--- screen 2/p' <<<"$output" | tr -s ' ')" ||
+        fail "top line moved: '$wide' became '$narrow'"
+}
+
+@test "n and p move between chapters, q goes back, Q quits" {
+    run timeout -s KILL 30 "$BIN" --keys "<Enter>n<Dump>p<Dump>q<Dump>Q" --size 80x24
+    assert_success
+    assert_output --partial "(2/14"
+    assert_output --partial "(1/14"
+    assert_output --partial "Contents"
+}
+
+@test "a lesson's lab opens with l" {
+    run timeout -s KILL 30 "$BIN" --keys "jjj<Enter>l" --size 80x24
+    assert_success
+    assert_output --partial "Lab 01 mapped-wc"
+}
+
+@test "an unknown key says so in the status bar" {
+    run timeout -s KILL 30 "$BIN" --keys "z" --size 80x24
+    assert_success
+    assert_output --partial "no action on key z"
+}
+
+@test "a bad key script or size is refused with a message" {
+    run "$BIN" --keys "<Nope>" --size 80x24
+    [ "$status" -eq 2 ]
+    assert_output --partial "unknown key <Nope>"
+    run "$BIN" --keys "j" --size 80
+    [ "$status" -eq 2 ]
+    assert_output --partial "--size takes WIDTHxHEIGHT"
+}
+
+@test "random keys and resize storms never crash (fuzz)" {
+    local script="" k keys=(j k j j "<Enter>" "<PgDn>" "<PgUp>" q n p l h "?" g G "<End>" "<Home>" L "<Esc>" z " ")
+    local n
+    for n in $(seq 1 1500); do
+        k=${keys[RANDOM % ${#keys[@]}]}
+        ((RANDOM % 25 == 0)) && k="<Resize $((RANDOM % 120 + 1))x$((RANDOM % 50 + 1))>"
+        # Never quit the whole program early.
+        [[ $k == Q ]] && k=j
+        script+=$k
+    done
+    run timeout -s KILL 120 "$BIN" --keys "$script" --size 80x24
+    assert_success
+    refute_output --partial "ERROR: AddressSanitizer"
+    refute_output --partial "runtime error"
+}
+
+@test "a non-terminal stdout gets the course list instead of curses" {
+    run bash -c "'$BIN' </dev/null | cat"
+    assert_success
+    assert_output --partial "Labs (mmaplab check ID):"
+}

@@ -1,0 +1,233 @@
+/* The browser's driver: the loop, the view stack, the bars around the
+ * screens, resizing and the terminal-too-small screen. */
+#include "app.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+mm_status app_init(struct app *a, const char *lang, int ascii)
+{
+    memset(a, 0, sizeof *a);
+    snprintf(a->lang, sizeof a->lang, "%s", lang);
+    a->ascii = ascii;
+    mm_status st = paths_find(&a->paths);
+    if (st != MM_OK) return st;
+    char err[256] = "";
+    char *mp = path_join(a->paths.data, "labs/manifest");
+    st = mp ? manifest_load(mp, &a->manifest, err, sizeof err) : MM_ERR_NOMEM;
+    free(mp);
+    if (st != MM_OK) {
+        paths_free(&a->paths);
+        return st;
+    }
+    st = lessons_load(a->paths.data, a->lang, &a->lessons);
+    if (st != MM_OK) {
+        manifest_free(&a->manifest);
+        paths_free(&a->paths);
+    }
+    return st;
+}
+
+void app_free(struct app *a)
+{
+    while (a->depth) app_pop(a);
+    lessons_free(&a->lessons);
+    manifest_free(&a->manifest);
+    paths_free(&a->paths);
+}
+
+void app_status(struct app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->status, sizeof a->status, fmt, ap);
+    va_end(ap);
+}
+
+void app_push(struct app *a, const struct screen_ops *ops, void *st)
+{
+    if (!st) return;
+    if (a->depth == APP_MAX_VIEWS) {
+        ops->close(st);
+        app_status(a, "too many screens open; press q to go back");
+        return;
+    }
+    a->views[a->depth++] = (struct view){ ops, st };
+}
+
+void app_pop(struct app *a)
+{
+    if (!a->depth) return;
+    struct view *v = &a->views[--a->depth];
+    v->ops->close(v->st);
+}
+
+static void paint_too_small(struct app *a, struct canvas *c)
+{
+    /* Short lines, most important first: the screen may be tiny. */
+    char msg[64];
+    snprintf(msg, sizeof msg, "Too small: %dx%d", a->w, a->h);
+    canvas_put(c, 0, 0, msg, ROLE_WARN, -1);
+    snprintf(msg, sizeof msg, "Need %dx%d", APP_MIN_W, APP_MIN_H);
+    canvas_put(c, 0, 1, msg, ROLE_TEXT, -1);
+    canvas_put(c, 0, 2, "q quits", ROLE_TEXT, -1);
+}
+
+static const char *status_keys(const struct app *a)
+{
+    (void)a;
+    return "?:help  q:back  Q:quit  L:language";
+}
+
+void app_paint(struct app *a, struct canvas *c)
+{
+    canvas_clear(c);
+    if (a->w < APP_MIN_W || a->h < APP_MIN_H) {
+        paint_too_small(a, c);
+        return;
+    }
+    struct view *v = &a->views[a->depth - 1];
+    char title[256];
+    v->ops->title(v->st, a, title, sizeof title);
+    canvas_fill(c, 0, 0, ROLE_STATUS);
+    canvas_put(c, 1, 0, title, ROLE_STATUS, c->w);
+    v->ops->draw(v->st, a, c, 1, a->h - 2);
+    canvas_fill(c, 0, a->h - 1, ROLE_STATUS);
+    const char *text = a->status[0] ? a->status : status_keys(a);
+    canvas_put(c, 1, a->h - 1, text, ROLE_STATUS, c->w);
+}
+
+static void reflow_all(struct app *a)
+{
+    for (int i = 0; i < a->depth; i++)
+        if (a->views[i].ops->reflow) a->views[i].ops->reflow(a->views[i].st, a);
+}
+
+static void switch_language(struct app *a)
+{
+    const char *next = strcmp(a->lang, "en") ? "en" : "zh";
+    struct lesson_list ll;
+    if (lessons_load(a->paths.data, next, &ll) != MM_OK) {
+        app_status(a, "could not load the %s lessons", next);
+        return;
+    }
+    lessons_free(&a->lessons);
+    a->lessons = ll;
+    snprintf(a->lang, sizeof a->lang, "%s", next);
+    reflow_all(a);
+    if (a->ascii && !strcmp(next, "zh"))
+        app_status(a, "Chinese needs a UTF-8 locale (e.g. LANG=C.UTF-8); shown as ?");
+    else
+        app_status(a, "%s", !strcmp(next, "zh") ? "语言：中文" : "Language: English");
+}
+
+/* Actions every screen shares; a screen may handle them first. */
+static void global_action(struct app *a, enum action act)
+{
+    switch (act) {
+    case ACT_QUIT: a->quit = 1; break;
+    case ACT_BACK:
+        if (a->depth > 1) app_pop(a);
+        else a->quit = 1;
+        break;
+    case ACT_HELP: {
+        if (strcmp(a->views[a->depth - 1].ops->name, "help")) app_push(a, &help_ops, help_open(a));
+        break;
+    }
+    case ACT_LANG: switch_language(a); break;
+    default: break;
+    }
+}
+
+int app_run(struct app *a, struct backend *be)
+{
+    a->be = be;
+    be->size(be, &a->w, &a->h);
+    struct canvas *c = canvas_new(a->w, a->h);
+    if (!c) return 1;
+    a->canvas = c;
+    app_push(a, &contents_ops, contents_open(a));
+    if (!a->depth) {
+        canvas_free(c);
+        return 1;
+    }
+    reflow_all(a);
+    while (!a->quit && !be->interrupted && a->depth) {
+        app_paint(a, c);
+        be->present(be, c);
+        int key = be->get_key(be);
+        if (be->interrupted) break;
+        if (key == K_NONE) continue;
+        if (key == K_RESIZE) {
+            int w, h;
+            be->size(be, &w, &h);
+            if (w != a->w || h != a->h || w != c->w || h != c->h) {
+                struct canvas *nc = canvas_new(w, h);
+                if (nc) {
+                    canvas_free(c);
+                    c = nc;
+                    a->canvas = c;
+                    a->w = w;
+                    a->h = h;
+                    reflow_all(a);
+                }
+            }
+            continue;
+        }
+        a->status[0] = 0;
+        enum action act = action_for_key(key);
+        if (a->w < APP_MIN_W || a->h < APP_MIN_H) {
+            /* Only leaving makes sense on the too-small screen. */
+            if (act == ACT_BACK || act == ACT_QUIT) a->quit = 1;
+            continue;
+        }
+        if (act == ACT_NONE) {
+            char kn[16];
+            app_status(a, "no action on key %s; ? shows the keys", key_label(key, kn, sizeof kn));
+            continue;
+        }
+        if (act == ACT_REDRAW) continue;
+        struct view *v = &a->views[a->depth - 1];
+        if (!v->ops->key(v->st, a, act)) global_action(a, act);
+    }
+    canvas_free(c);
+    a->canvas = NULL;
+    return 0;
+}
+
+void app_refresh(struct app *a)
+{
+    if (!a->canvas || !a->be) return;
+    app_paint(a, a->canvas);
+    a->be->present(a->be, a->canvas);
+}
+
+/* --- shared drawing helpers --- */
+
+mm_status load_layout(const char *path, int width, int ascii, struct doc *d, struct layout *l)
+{
+    char *text;
+    size_t len;
+    mm_status st = read_file(path, &text, &len);
+    if (st != MM_OK) return st;
+    st = doc_parse(text, len, d);
+    free(text);
+    if (st != MM_OK) return st;
+    st = doc_layout(d, width, ascii, l);
+    if (st != MM_OK) doc_free(d);
+    return st;
+}
+
+void draw_layout(struct canvas *c, const struct layout *l, int first, int top, int rows)
+{
+    for (int r = 0; r < rows; r++) {
+        int li = first + r;
+        if (li < 0 || (size_t)li >= l->n) continue;
+        const struct line *ln = &l->lines[li];
+        int x = 0;
+        for (size_t k = 0; k < ln->n; k++) x = canvas_put(c, x, top + r, ln->spans[k].text, ln->spans[k].role, c->w);
+    }
+}

@@ -1,0 +1,241 @@
+/* A lab: its README, the hints revealed so far, and the last check's
+ * results, all shown as one Markdown document so they share the reader's
+ * layout, wrapping and colours. */
+#include "app.h"
+#include "check.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lab_view {
+    const struct lab *lab;
+    char *readme;
+    char *hints;          /* HINTS.md text */
+    int n_hints, shown;
+    char *results;        /* Markdown of the last check, or NULL */
+    struct doc doc;
+    struct layout lay;
+    int loaded;
+    int top, body_rows;
+};
+
+/* Text growing by appends; on allocation failure it stays NULL. */
+struct text {
+    char *s;
+    size_t len, cap;
+};
+
+static void add(struct text *t, const char *s, size_t n)
+{
+    if (!t->s && t->cap) return; /* an earlier failure */
+    if (t->len + n + 1 > t->cap) {
+        size_t nc = (t->cap ? t->cap : 1024);
+        while (nc < t->len + n + 1) nc *= 2;
+        char *p = realloc(t->s, nc);
+        if (!p) { free(t->s); t->s = NULL; t->cap = 1; return; }
+        t->s = p;
+        t->cap = nc;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = 0;
+}
+
+static void adds(struct text *t, const char *s)
+{
+    add(t, s, strlen(s));
+}
+
+/* Start of hint k (0-based) in HINTS.md: each begins at "## Hint". */
+static const char *hint_at(const char *hints, int k, const char **end)
+{
+    const char *p = hints;
+    int i = -1;
+    const char *start = NULL;
+    while (p && *p) {
+        if (!strncmp(p, "## Hint", 7)) {
+            i++;
+            if (i == k) start = p;
+            else if (i == k + 1) { *end = p; return start; }
+        }
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    *end = hints + strlen(hints);
+    return start;
+}
+
+static void build(struct lab_view *s, struct app *a)
+{
+    if (s->loaded) {
+        layout_free(&s->lay);
+        doc_free(&s->doc);
+        s->loaded = 0;
+    }
+    struct text t = {0};
+    adds(&t, s->readme ? s->readme : "(this lab has no README.md)\n");
+    adds(&t, "\n\n---\n\n");
+    for (int k = 0; k < s->shown && s->hints; k++) {
+        const char *end, *h = hint_at(s->hints, k, &end);
+        if (h) { add(&t, h, (size_t)(end - h)); adds(&t, "\n\n"); }
+    }
+    if (s->shown < s->n_hints) {
+        char line[128];
+        snprintf(line, sizeof line, "*Press h for hint %d of %d.*\n\n", s->shown + 1, s->n_hints);
+        adds(&t, line);
+    }
+    if (s->results) adds(&t, s->results);
+    else adds(&t, "*Press c to check your work.*\n");
+    if (!t.s) { app_status(a, "out of memory"); return; }
+    if (doc_parse(t.s, t.len, &s->doc) == MM_OK) {
+        if (doc_layout(&s->doc, a->w, a->ascii, &s->lay) == MM_OK) s->loaded = 1;
+        else doc_free(&s->doc);
+    }
+    free(t.s);
+}
+
+/* The check's results as Markdown. */
+static char *results_markdown(const struct lab_result *r)
+{
+    struct text t = {0};
+    char line[512];
+    snprintf(line, sizeof line, "## Check: %d/%d points\n\n", r->score, r->max);
+    adds(&t, line);
+    for (size_t i = 0; i < r->tap.n; i++) {
+        const struct tap_test *x = &r->tap.tests[i];
+        const char *word = x->outcome == TAP_PASS ? "GOOD" : x->outcome == TAP_SKIP ? "SKIP" : "BAD";
+        char pts[32] = "";
+        if (x->points > 0) snprintf(pts, sizeof pts, " %d/%d", x->outcome == TAP_PASS ? x->points : 0, x->points);
+        snprintf(line, sizeof line, "- **%s**%s %s\n", word, pts, x->name);
+        adds(&t, line);
+        if ((x->outcome == TAP_FAIL || x->outcome == TAP_TODO_FAIL) && x->diag) {
+            adds(&t, "\n  ```text\n");
+            for (const char *p = x->diag; *p;) {
+                const char *e = strchr(p, '\n');
+                size_t n = e ? (size_t)(e - p) : strlen(p);
+                int noise = check_diag_noise(p, n);
+                if (!noise) { adds(&t, "  "); add(&t, p, n); adds(&t, "\n"); }
+                if (!e) break;
+                p = e + 1;
+            }
+            adds(&t, "  ```\n\n");
+        }
+    }
+    if (!r->complete) adds(&t, "\n**The test run ended early.**\n");
+    return t.s;
+}
+
+static void run_check(struct lab_view *s, struct app *a)
+{
+    app_status(a, "Checking lab %s: building and running its tests...", s->lab->id);
+    app_refresh(a);
+    struct lab_result r;
+    mm_status st = lab_check(&a->paths, s->lab, NULL, &r);
+    if (st != MM_OK) {
+        app_status(a, "check failed: %s", mm_strerror(st));
+        lab_result_free(&r);
+        return;
+    }
+    free(s->results);
+    s->results = results_markdown(&r);
+    app_status(a, "Lab %s: %d/%d points, %d passed, %d failed", s->lab->id, r.score, r.max, r.passed, r.failed);
+    lab_result_free(&r);
+    build(s, a);
+    /* Jump to the results. */
+    for (size_t i = 0; i < s->lay.n; i++) {
+        const struct line *ln = &s->lay.lines[i];
+        if (ln->n && !strncmp(ln->spans[0].text, "Check: ", 7)) { s->top = (int)i; break; }
+    }
+}
+
+static int max_top(const struct lab_view *s)
+{
+    int m = (int)s->lay.n - s->body_rows;
+    return m > 0 ? m : 0;
+}
+
+static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
+{
+    (void)a;
+    struct lab_view *s = st;
+    s->body_rows = rows;
+    if (s->top > max_top(s)) s->top = max_top(s);
+    if (s->top < 0) s->top = 0;
+    if (s->loaded) draw_layout(c, &s->lay, s->top, top, rows);
+}
+
+static int key(void *st, struct app *a, enum action act)
+{
+    struct lab_view *s = st;
+    int page = s->body_rows > 2 ? s->body_rows - 2 : 1;
+    switch (act) {
+    case ACT_DOWN: s->top++; return 1;
+    case ACT_UP: s->top--; return 1;
+    case ACT_PGDN: s->top += page; return 1;
+    case ACT_PGUP: s->top -= page; return 1;
+    case ACT_TOP: s->top = 0; return 1;
+    case ACT_BOTTOM: s->top = max_top(s); return 1;
+    case ACT_HINT:
+        if (s->shown < s->n_hints) {
+            s->shown++;
+            build(s, a);
+            app_status(a, "hint %d of %d", s->shown, s->n_hints);
+        } else {
+            app_status(a, s->n_hints ? "no more hints" : "this lab has no hints");
+        }
+        return 1;
+    case ACT_CHECK: run_check(s, a); return 1;
+    default: return 0;
+    }
+}
+
+static void title(void *st, struct app *a, char *buf, int size)
+{
+    (void)a;
+    struct lab_view *s = st;
+    snprintf(buf, (size_t)size, "Lab %s %s: %s  (c check, h hint)", s->lab->id, s->lab->slug, s->lab->title);
+}
+
+static void reflow(void *st, struct app *a)
+{
+    build(st, a);
+}
+
+static void close_(void *st)
+{
+    struct lab_view *s = st;
+    if (s->loaded) {
+        layout_free(&s->lay);
+        doc_free(&s->doc);
+    }
+    free(s->readme);
+    free(s->hints);
+    free(s->results);
+    free(s);
+}
+
+const struct screen_ops lab_ops = { "lab", draw, key, title, reflow, close_ };
+
+void *lab_open(struct app *a, const struct lab *lab)
+{
+    struct lab_view *s = calloc(1, sizeof *s);
+    if (!s) { app_status(a, "out of memory"); return NULL; }
+    s->lab = lab;
+    char rel[300];
+    /* The task comes from the pristine lab folder. */
+    snprintf(rel, sizeof rel, "labs/%s/README.md", lab->dir);
+    char *p = path_join(a->paths.data, rel);
+    if (p) read_file(p, &s->readme, NULL);
+    free(p);
+    snprintf(rel, sizeof rel, "labs/%s/HINTS.md", lab->dir);
+    p = path_join(a->paths.data, rel);
+    if (p && read_file(p, &s->hints, NULL) == MM_OK)
+        for (const char *h = s->hints; h; h = strchr(h, '\n'), h = h ? h + 1 : NULL)
+            if (!strncmp(h, "## Hint", 7)) s->n_hints++;
+    free(p);
+    s->body_rows = a->h - 2;
+    build(s, a);
+    return s;
+}

@@ -1,0 +1,175 @@
+/* The lesson reader: a chapter laid out at the screen width, scrolled by
+ * line. A resize or language switch lays it out again and keeps the
+ * reading position (the block at the top and the line within it). */
+#include "app.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lesson_view {
+    size_t index;       /* chapter in app->lessons */
+    struct doc doc;
+    struct layout lay;
+    int loaded;
+    int top;            /* first line shown */
+    int body_rows;
+};
+
+static void unload(struct lesson_view *s)
+{
+    if (!s->loaded) return;
+    layout_free(&s->lay);
+    doc_free(&s->doc);
+    s->loaded = 0;
+}
+
+static int load(struct lesson_view *s, struct app *a)
+{
+    unload(s);
+    if (s->index >= a->lessons.n) return 0;
+    const struct lesson *l = &a->lessons.items[s->index];
+    mm_status st = load_layout(l->path, a->w > 0 ? a->w : 80, a->ascii, &s->doc, &s->lay);
+    if (st != MM_OK) {
+        app_status(a, "cannot show %s: %s", l->file, mm_strerror(st));
+        return 0;
+    }
+    s->loaded = 1;
+    if (l->fallback) app_status(a, "not translated yet: showing the English chapter");
+    return 1;
+}
+
+static int max_top(const struct lesson_view *s)
+{
+    int m = (int)s->lay.n - s->body_rows;
+    return m > 0 ? m : 0;
+}
+
+static void clamp(struct lesson_view *s)
+{
+    if (s->top > max_top(s)) s->top = max_top(s);
+    if (s->top < 0) s->top = 0;
+}
+
+static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
+{
+    (void)a;
+    struct lesson_view *s = st;
+    s->body_rows = rows;
+    if (!s->loaded) return;
+    clamp(s);
+    draw_layout(c, &s->lay, s->top, top, rows);
+}
+
+/* The lab whose lesson is this chapter, if any. */
+static const struct lab *lab_of(struct app *a, const struct lesson_view *s)
+{
+    const char *file = a->lessons.items[s->index].file;
+    for (size_t i = 0; i < a->manifest.n; i++) {
+        size_t n = strlen(a->manifest.labs[i].lesson);
+        if (!strncmp(file, a->manifest.labs[i].lesson, n) && !strcmp(file + n, ".md"))
+            return &a->manifest.labs[i];
+    }
+    return NULL;
+}
+
+static int go_chapter(struct lesson_view *s, struct app *a, int delta)
+{
+    long next = (long)s->index + delta;
+    if (next < 0 || next >= (long)a->lessons.n) {
+        app_status(a, delta > 0 ? "this is the last chapter" : "this is the first chapter");
+        return 1;
+    }
+    s->index = (size_t)next;
+    s->top = 0;
+    load(s, a);
+    return 1;
+}
+
+static int key(void *st, struct app *a, enum action act)
+{
+    struct lesson_view *s = st;
+    int page = s->body_rows > 2 ? s->body_rows - 2 : 1;
+    switch (act) {
+    case ACT_DOWN: s->top++; break;
+    case ACT_UP: s->top--; break;
+    case ACT_PGDN: s->top += page; break;
+    case ACT_PGUP: s->top -= page; break;
+    case ACT_TOP: s->top = 0; break;
+    case ACT_BOTTOM: s->top = max_top(s); break;
+    case ACT_NEXT: return go_chapter(s, a, 1);
+    case ACT_PREV: return go_chapter(s, a, -1);
+    case ACT_LAB: {
+        const struct lab *lab = lab_of(a, s);
+        if (lab) app_push(a, &lab_ops, lab_open(a, lab));
+        else app_status(a, "this chapter has no lab");
+        return 1;
+    }
+    default: return 0;
+    }
+    clamp(s);
+    return 1;
+}
+
+static void title(void *st, struct app *a, char *buf, int size)
+{
+    struct lesson_view *s = st;
+    const char *t = s->index < a->lessons.n ? a->lessons.items[s->index].title : "?";
+    int pct = s->lay.n ? (int)((long)(s->top + s->body_rows) * 100 / (long)s->lay.n) : 100;
+    if (pct > 100) pct = 100;
+    snprintf(buf, (size_t)size, "%s  (%d/%zu, %d%%)", t, (int)s->index + 1, a->lessons.n, pct);
+}
+
+static int block_lines(const struct layout *l, int block)
+{
+    int n = 0;
+    for (size_t i = 0; i < l->n; i++) n += l->lines[i].block == block;
+    return n;
+}
+
+static void reflow(void *st, struct app *a)
+{
+    struct lesson_view *s = st;
+    /* Remember which block is at the top and how far into it. */
+    int block = -1, into = 0, old_len = 1;
+    if (s->loaded && s->top >= 0 && (size_t)s->top < s->lay.n) {
+        for (int i = s->top; i >= 0; i--)
+            if (s->lay.lines[i].block >= 0) { block = s->lay.lines[i].block; break; }
+        if (block >= 0) {
+            into = s->top - layout_line_of_block(&s->lay, block);
+            old_len = block_lines(&s->lay, block);
+        }
+    }
+    load(s, a);
+    if (block >= 0 && s->loaded) {
+        /* The same block, and the same fraction of the way into it: a
+         * paragraph or table changes height when the width changes. */
+        int first = layout_line_of_block(&s->lay, block);
+        if (first >= 0) s->top = first + (int)((long)into * block_lines(&s->lay, block) / (old_len > 0 ? old_len : 1));
+    }
+    s->body_rows = a->h - 2;
+    clamp(s);
+}
+
+static void close_(void *st)
+{
+    struct lesson_view *s = st;
+    unload(s);
+    free(s);
+}
+
+const struct screen_ops lesson_ops = { "lesson", draw, key, title, reflow, close_ };
+
+void *lesson_open(struct app *a, size_t index)
+{
+    struct lesson_view *s = calloc(1, sizeof *s);
+    if (!s) { app_status(a, "out of memory"); return NULL; }
+    s->index = index;
+    s->body_rows = a->h - 2;
+    if (!load(s, a)) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
