@@ -25,8 +25,10 @@ DEFS    = -D_GNU_SOURCE -DMMAPLAB_VERSION='"$(VERSION)"' -DMMAPLAB_DATADIR='"$(D
 
 TUI_SRC  := $(sort $(wildcard tui/*.c))
 LIB_SRC  := $(filter-out tui/main.c,$(TUI_SRC))
-OBJ      := $(TUI_SRC:tui/%.c=$(B)/obj/%.o)
-ASAN_OBJ := $(TUI_SRC:tui/%.c=$(B)/asan/obj/%.o)
+# Interface translations: po/zh.po compiled into a C table.
+GEN_SRC  := $(B)/gen/po_zh.c
+OBJ      := $(TUI_SRC:tui/%.c=$(B)/obj/%.o) $(B)/obj/po_zh.o
+ASAN_OBJ := $(TUI_SRC:tui/%.c=$(B)/asan/obj/%.o) $(B)/asan/obj/po_zh.o
 LIB_ASAN_OBJ := $(filter-out $(B)/asan/obj/main.o,$(ASAN_OBJ))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
@@ -41,6 +43,18 @@ deps:
 	@scripts/deps build
 deps-test:
 	@scripts/deps test
+
+$(B)/gen/po_zh.c: po/zh.po scripts/po2c
+	@mkdir -p $(@D)
+	awk -f scripts/po2c po/zh.po > $@
+
+$(B)/obj/po_zh.o: $(B)/gen/po_zh.c tui/i18n.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Itui -c $< -o $@
+
+$(B)/asan/obj/po_zh.o: $(B)/gen/po_zh.c tui/i18n.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) -Itui -c $< -o $@
 
 $(B)/obj/%.o: tui/%.c $(wildcard tui/*.h) | deps
 	@mkdir -p $(@D)

@@ -1,6 +1,7 @@
 /* The browser's driver: the loop, the view stack, the bars around the
  * screens, resizing and the terminal-too-small screen. */
 #include "app.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -52,7 +53,7 @@ void app_push(struct app *a, const struct screen_ops *ops, void *st)
     if (!st) return;
     if (a->depth == APP_MAX_VIEWS) {
         ops->close(st);
-        app_status(a, "too many screens open; press q to go back");
+        app_status(a, "%s", tr(a->lang, "too many screens open; press q to go back"));
         return;
     }
     a->views[a->depth++] = (struct view){ ops, st };
@@ -69,17 +70,16 @@ static void paint_too_small(struct app *a, struct canvas *c)
 {
     /* Short lines, most important first: the screen may be tiny. */
     char msg[64];
-    snprintf(msg, sizeof msg, "Too small: %dx%d", a->w, a->h);
+    snprintf(msg, sizeof msg, tr(a->lang, "Too small: %dx%d"), a->w, a->h);
     canvas_put(c, 0, 0, msg, ROLE_WARN, -1);
-    snprintf(msg, sizeof msg, "Need %dx%d", APP_MIN_W, APP_MIN_H);
+    snprintf(msg, sizeof msg, tr(a->lang, "Need %dx%d"), APP_MIN_W, APP_MIN_H);
     canvas_put(c, 0, 1, msg, ROLE_TEXT, -1);
-    canvas_put(c, 0, 2, "q quits", ROLE_TEXT, -1);
+    canvas_put(c, 0, 2, tr(a->lang, "q quits"), ROLE_TEXT, -1);
 }
 
 static const char *status_keys(const struct app *a)
 {
-    (void)a;
-    return "?:help  q:back  Q:quit  L:language";
+    return tr(a->lang, "?:help  q:back  Q:quit  L:language");
 }
 
 void app_paint(struct app *a, struct canvas *c)
@@ -111,7 +111,7 @@ static void switch_language(struct app *a)
     const char *next = strcmp(a->lang, "en") ? "en" : "zh";
     struct lesson_list ll;
     if (lessons_load(a->paths.data, next, &ll) != MM_OK) {
-        app_status(a, "could not load the %s lessons", next);
+        app_status(a, tr(a->lang, "could not load the %s lessons"), next);
         return;
     }
     lessons_free(&a->lessons);
@@ -119,7 +119,7 @@ static void switch_language(struct app *a)
     snprintf(a->lang, sizeof a->lang, "%s", next);
     reflow_all(a);
     if (a->ascii && !strcmp(next, "zh"))
-        app_status(a, "Chinese needs a UTF-8 locale (e.g. LANG=C.UTF-8); shown as ?");
+        app_status(a, "%s", tr(a->lang, "Chinese needs a UTF-8 locale (e.g. LANG=C.UTF-8); shown as ?"));
     else
         app_status(a, "%s", !strcmp(next, "zh") ? "语言：中文" : "Language: English");
 }
@@ -186,7 +186,7 @@ int app_run(struct app *a, struct backend *be)
         }
         if (act == ACT_NONE) {
             char kn[16];
-            app_status(a, "no action on key %s; ? shows the keys", key_label(key, kn, sizeof kn));
+            app_status(a, tr(a->lang, "no action on key %s; ? shows the keys"), key_label(key, kn, sizeof kn));
             continue;
         }
         if (act == ACT_REDRAW) continue;

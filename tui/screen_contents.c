@@ -1,5 +1,6 @@
 /* The contents: chapters, then labs, in course order. */
 #include "app.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +37,12 @@ static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
         if (row >= total_rows) break;
         char line[512];
         if (row == 0) {
-            canvas_put(c, 1, y, !strcmp(a->lang, "zh") ? "章节" : "Chapters", ROLE_HEADING, -1);
+            canvas_put(c, 1, y, tr(a->lang, "Chapters"), ROLE_HEADING, -1);
             continue;
         }
         int lessons = (int)a->lessons.n;
         if (row == lessons + 2) {
-            canvas_put(c, 1, y, !strcmp(a->lang, "zh") ? "实验" : "Labs", ROLE_HEADING, -1);
+            canvas_put(c, 1, y, tr(a->lang, "Labs"), ROLE_HEADING, -1);
             continue;
         }
         if (row == lessons + 1) continue;
@@ -49,7 +50,7 @@ static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
         enum role role = i == s->cursor ? ROLE_SELECTED : ROLE_TEXT;
         if (i < lessons) {
             const struct lesson *l = &a->lessons.items[i];
-            snprintf(line, sizeof line, " %.2s  %s%s", l->file, l->title, l->fallback ? "  [English]" : "");
+            snprintf(line, sizeof line, " %.2s  %s%s", l->file, l->title, l->fallback ? tr(a->lang, "  [English]") : "");
         } else {
             const struct lab *lab = &a->manifest.labs[i - lessons];
             snprintf(line, sizeof line, " %s  %-18s %s", lab->id, lab->slug, lab->title);
@@ -86,7 +87,7 @@ static int key(void *st, struct app *a, enum action act)
 static void title(void *st, struct app *a, char *buf, int size)
 {
     (void)st;
-    snprintf(buf, (size_t)size, "mmaplab - %s", !strcmp(a->lang, "zh") ? "目录" : "Contents");
+    snprintf(buf, (size_t)size, "mmaplab - %s", tr(a->lang, "Contents"));
 }
 
 static void reflow(void *st, struct app *a)
@@ -105,6 +106,6 @@ const struct screen_ops contents_ops = { "contents", draw, key, title, reflow, c
 void *contents_open(struct app *a)
 {
     struct contents *s = calloc(1, sizeof *s);
-    if (!s) app_status(a, "out of memory");
+    if (!s) app_status(a, "%s", tr(a->lang, "out of memory"));
     return s;
 }

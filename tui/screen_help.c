@@ -1,5 +1,6 @@
 /* The help screen, generated from the action table. */
 #include "app.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,6 @@ struct help {
 
 static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
 {
-    (void)a;
     struct help *s = st;
     int n;
     const struct action_info *t = action_table(&n);
@@ -23,7 +23,7 @@ static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
         int i = s->top + r - 1;
         int y = top + r;
         if (i == -1) {
-            canvas_put(c, 1, y, "Keys", ROLE_HEADING, -1);
+            canvas_put(c, 1, y, tr(a->lang, "Keys"), ROLE_HEADING, -1);
             continue;
         }
         if (i < 0 || i >= n) continue;
@@ -36,7 +36,7 @@ static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
         int x = canvas_put(c, 2, y, keys, ROLE_STRONG, -1);
         if (x < 26) x = 26;
         else x++;
-        canvas_put(c, x, y, t[i].help, ROLE_TEXT, -1);
+        canvas_put(c, x, y, tr(a->lang, t[i].help), ROLE_TEXT, -1);
     }
 }
 
@@ -55,7 +55,7 @@ static int key(void *st, struct app *a, enum action act)
 static void title(void *st, struct app *a, char *buf, int size)
 {
     (void)st;
-    snprintf(buf, (size_t)size, "%s", !strcmp(a->lang, "zh") ? "帮助 (q 返回)" : "Help (q to go back)");
+    snprintf(buf, (size_t)size, "%s", tr(a->lang, "Help (q to go back)"));
 }
 
 static void close_(void *st)
@@ -68,6 +68,6 @@ const struct screen_ops help_ops = { "help", draw, key, title, NULL, close_ };
 void *help_open(struct app *a)
 {
     struct help *s = calloc(1, sizeof *s);
-    if (!s) app_status(a, "out of memory");
+    if (!s) app_status(a, "%s", tr(a->lang, "out of memory"));
     return s;
 }

@@ -2,6 +2,7 @@
  * results, all shown as one Markdown document so they share the reader's
  * layout, wrapping and colours. */
 #include "app.h"
+#include "i18n.h"
 #include "check.h"
 #include "util.h"
 
@@ -75,7 +76,7 @@ static void build(struct lab_view *s, struct app *a)
         s->loaded = 0;
     }
     struct text t = {0};
-    adds(&t, s->readme ? s->readme : "(this lab has no README.md)\n");
+    adds(&t, s->readme ? s->readme : tr(a->lang, "(this lab has no README.md)"));
     adds(&t, "\n\n---\n\n");
     for (int k = 0; k < s->shown && s->hints; k++) {
         const char *end, *h = hint_at(s->hints, k, &end);
@@ -83,12 +84,13 @@ static void build(struct lab_view *s, struct app *a)
     }
     if (s->shown < s->n_hints) {
         char line[128];
-        snprintf(line, sizeof line, "*Press h for hint %d of %d.*\n\n", s->shown + 1, s->n_hints);
+        snprintf(line, sizeof line, tr(a->lang, "*Press h for hint %d of %d.*"), s->shown + 1, s->n_hints);
         adds(&t, line);
+        adds(&t, "\n\n");
     }
     if (s->results) adds(&t, s->results);
-    else adds(&t, "*Press c to check your work.*\n");
-    if (!t.s) { app_status(a, "out of memory"); return; }
+    else adds(&t, tr(a->lang, "*Press c to check your work.*"));
+    if (!t.s) { app_status(a, "%s", tr(a->lang, "out of memory")); return; }
     if (doc_parse(t.s, t.len, &s->doc) == MM_OK) {
         if (doc_layout(&s->doc, a->w, a->ascii, &s->lay) == MM_OK) s->loaded = 1;
         else doc_free(&s->doc);
@@ -97,11 +99,15 @@ static void build(struct lab_view *s, struct app *a)
 }
 
 /* The check's results as Markdown. */
-static char *results_markdown(const struct lab_result *r)
+static char *results_markdown(const struct app *a, const struct lab_result *r)
 {
     struct text t = {0};
     char line[512];
-    snprintf(line, sizeof line, "## Check: %d/%d points\n\n", r->score, r->max);
+    snprintf(line, sizeof line, "## %s\n\n", tr(a->lang, "Check"));
+    adds(&t, line);
+    snprintf(line, sizeof line, tr(a->lang, "**%d/%d points**"), r->score, r->max);
+    adds(&t, line);
+    snprintf(line, sizeof line, "\n\n");
     adds(&t, line);
     for (size_t i = 0; i < r->tap.n; i++) {
         const struct tap_test *x = &r->tap.tests[i];
@@ -123,30 +129,30 @@ static char *results_markdown(const struct lab_result *r)
             adds(&t, "  ```\n\n");
         }
     }
-    if (!r->complete) adds(&t, "\n**The test run ended early.**\n");
+    if (!r->complete) { adds(&t, "\n"); adds(&t, tr(a->lang, "**The test run ended early.**")); }
     return t.s;
 }
 
 static void run_check(struct lab_view *s, struct app *a)
 {
-    app_status(a, "Checking lab %s: building and running its tests...", s->lab->id);
+    app_status(a, tr(a->lang, "Checking lab %s: building and running its tests..."), s->lab->id);
     app_refresh(a);
     struct lab_result r;
     mm_status st = lab_check(&a->paths, s->lab, NULL, &r);
     if (st != MM_OK) {
-        app_status(a, "check failed: %s", mm_strerror(st));
+        app_status(a, tr(a->lang, "check failed: %s"), mm_strerror(st));
         lab_result_free(&r);
         return;
     }
     free(s->results);
-    s->results = results_markdown(&r);
-    app_status(a, "Lab %s: %d/%d points, %d passed, %d failed", s->lab->id, r.score, r.max, r.passed, r.failed);
+    s->results = results_markdown(a, &r);
+    app_status(a, tr(a->lang, "Lab %s: %d/%d points, %d passed, %d failed"), s->lab->id, r.score, r.max, r.passed, r.failed);
     lab_result_free(&r);
     build(s, a);
     /* Jump to the results. */
     for (size_t i = 0; i < s->lay.n; i++) {
         const struct line *ln = &s->lay.lines[i];
-        if (ln->n && !strncmp(ln->spans[0].text, "Check: ", 7)) { s->top = (int)i; break; }
+        if (ln->n && !strcmp(ln->spans[0].text, tr(a->lang, "Check"))) { s->top = (int)i; break; }
     }
 }
 
@@ -181,9 +187,9 @@ static int key(void *st, struct app *a, enum action act)
         if (s->shown < s->n_hints) {
             s->shown++;
             build(s, a);
-            app_status(a, "hint %d of %d", s->shown, s->n_hints);
+            app_status(a, tr(a->lang, "hint %d of %d"), s->shown, s->n_hints);
         } else {
-            app_status(a, s->n_hints ? "no more hints" : "this lab has no hints");
+            app_status(a, "%s", tr(a->lang, s->n_hints ? "no more hints" : "this lab has no hints"));
         }
         return 1;
     case ACT_CHECK: run_check(s, a); return 1;
@@ -193,9 +199,8 @@ static int key(void *st, struct app *a, enum action act)
 
 static void title(void *st, struct app *a, char *buf, int size)
 {
-    (void)a;
     struct lab_view *s = st;
-    snprintf(buf, (size_t)size, "Lab %s %s: %s  (c check, h hint)", s->lab->id, s->lab->slug, s->lab->title);
+    snprintf(buf, (size_t)size, tr(a->lang, "Lab %s %s: %s  (c check, h hint)"), s->lab->id, s->lab->slug, s->lab->title);
 }
 
 static void reflow(void *st, struct app *a)
@@ -221,7 +226,7 @@ const struct screen_ops lab_ops = { "lab", draw, key, title, reflow, close_ };
 void *lab_open(struct app *a, const struct lab *lab)
 {
     struct lab_view *s = calloc(1, sizeof *s);
-    if (!s) { app_status(a, "out of memory"); return NULL; }
+    if (!s) { app_status(a, "%s", tr(a->lang, "out of memory")); return NULL; }
     s->lab = lab;
     char rel[300];
     /* The task comes from the pristine lab folder. */

@@ -2,6 +2,7 @@
  * line. A resize or language switch lays it out again and keeps the
  * reading position (the block at the top and the line within it). */
 #include "app.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -32,11 +33,11 @@ static int load(struct lesson_view *s, struct app *a)
     const struct lesson *l = &a->lessons.items[s->index];
     mm_status st = load_layout(l->path, a->w > 0 ? a->w : 80, a->ascii, &s->doc, &s->lay);
     if (st != MM_OK) {
-        app_status(a, "cannot show %s: %s", l->file, mm_strerror(st));
+        app_status(a, tr(a->lang, "cannot show %s: %s"), l->file, mm_strerror(st));
         return 0;
     }
     s->loaded = 1;
-    if (l->fallback) app_status(a, "not translated yet: showing the English chapter");
+    if (l->fallback) app_status(a, "%s", tr(a->lang, "not translated yet: showing the English chapter"));
     return 1;
 }
 
@@ -78,7 +79,7 @@ static int go_chapter(struct lesson_view *s, struct app *a, int delta)
 {
     long next = (long)s->index + delta;
     if (next < 0 || next >= (long)a->lessons.n) {
-        app_status(a, delta > 0 ? "this is the last chapter" : "this is the first chapter");
+        app_status(a, "%s", tr(a->lang, delta > 0 ? "this is the last chapter" : "this is the first chapter"));
         return 1;
     }
     s->index = (size_t)next;
@@ -103,7 +104,7 @@ static int key(void *st, struct app *a, enum action act)
     case ACT_LAB: {
         const struct lab *lab = lab_of(a, s);
         if (lab) app_push(a, &lab_ops, lab_open(a, lab));
-        else app_status(a, "this chapter has no lab");
+        else app_status(a, "%s", tr(a->lang, "this chapter has no lab"));
         return 1;
     }
     default: return 0;
@@ -164,7 +165,7 @@ const struct screen_ops lesson_ops = { "lesson", draw, key, title, reflow, close
 void *lesson_open(struct app *a, size_t index)
 {
     struct lesson_view *s = calloc(1, sizeof *s);
-    if (!s) { app_status(a, "out of memory"); return NULL; }
+    if (!s) { app_status(a, "%s", tr(a->lang, "out of memory")); return NULL; }
     s->index = index;
     s->body_rows = a->h - 2;
     if (!load(s, a)) {
