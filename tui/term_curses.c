@@ -125,8 +125,21 @@ struct backend *curses_backend_open(int want_colour)
     if (!cb) return NULL;
     /* newterm, unlike initscr, reports an unusable terminal instead of
      * exiting. */
+    const char *term = getenv("TERM");
+    if (!term || !*term || !strcmp(term, "dumb")) {
+        free(cb);
+        return NULL;
+    }
     cb->scr = newterm(NULL, stdout, stdin);
     if (!cb->scr) {
+        free(cb);
+        return NULL;
+    }
+    /* A terminal that cannot move the cursor cannot show a full screen. */
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (const char *)-1) {
+        endwin();
+        delscreen(cb->scr);
         free(cb);
         return NULL;
     }

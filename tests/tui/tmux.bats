@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# The real program in a real terminal (tmux): start, navigate, check a lab,
+# resize storms, signals, and the terminal left as it was found.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+setup() {
+    ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+    BIN=${MMAPLAB_BIN:-$ROOT/build/mmaplab}
+    [[ -x $BIN ]] || skip "build mmaplab first (make)"
+    command -v tmux >/dev/null || skip "tmux is not installed"
+    SOCK="mmaplab-test-$$-$BATS_TEST_NUMBER"
+    OUT=$BATS_TEST_TMPDIR/out
+}
+
+teardown() {
+    tmux -L "$SOCK" kill-server 2>/dev/null || true
+}
+
+t() { tmux -L "$SOCK" "$@"; }
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows (no fixed sleeps).
+wait_for() {
+    local text=$1 limit=${2:-20} i
+    for ((i = 0; i < limit * 20; i++)); do
+        t capture-pane -p -t main | grep -qF -- "$text" && return 0
+        sleep 0.05
+    done
+    echo "timed out waiting for: $text" >&2
+    t capture-pane -p -t main >&2
+    return 1
+}
+
+start() {
+    # The shell records the terminal settings before and after the program.
+    t new-session -d -s main -x "${1:-80}" -y "${2:-24}" \
+        "stty -g > '$OUT.before'; MMAPLAB_DATA='$ROOT' LANG=C.UTF-8 '$BIN' ${3:-}; echo \"EXITED:\$?\"; stty -g > '$OUT.after'; sleep 60"
+}
+
+@test "start, open a chapter, go back, quit: the terminal is restored" {
+    start
+    wait_for "Chapters"
+    t send-keys -t main j j Enter
+    wait_for "(3/14"
+    t send-keys -t main q
+    wait_for "Contents"
+    t send-keys -t main q
+    wait_for "EXITED:0"
+    [ "$(cat "$OUT.before")" = "$(cat "$OUT.after")" ]
+}
+
+@test "a lab check runs from the lab screen and shows each test" {
+    start 100 30
+    wait_for "Chapters"
+    t send-keys -t main End Up Up Enter
+    wait_for "Lab 01"
+    t send-keys -t main c
+    wait_for "points" 120
+    t send-keys -t main G
+    run t capture-pane -p -t main
+    assert_output --regexp "(GOOD|BAD)"
+    t send-keys -t main Q
+    wait_for "EXITED:0"
+}
+
+@test "a storm of resizes, then still responsive" {
+    start
+    wait_for "Chapters"
+    t send-keys -t main j j j Enter
+    local s
+    for s in 40x12 120x40 20x5 1x1 80x24 31x9 200x60 60x20; do
+        t resize-window -t main -x "${s%x*}" -y "${s#*x}"
+    done
+    t resize-window -t main -x 80 -y 24
+    t send-keys -t main '?'
+    wait_for "Keys"
+    t send-keys -t main Q
+    wait_for "EXITED:0"
+    [ "$(cat "$OUT.before")" = "$(cat "$OUT.after")" ]
+}
+
+@test "SIGTERM and SIGINT end the program and restore the terminal" {
+    local sig
+    for sig in TERM INT; do
+        start
+        wait_for "Chapters"
+        pkill -"$sig" -f "^$BIN\$" || pkill -"$sig" -x mmaplab
+        wait_for "EXITED:"
+        [ "$(cat "$OUT.before")" = "$(cat "$OUT.after")" ]
+        t kill-server
+    done
+}
+
+@test "TERM=dumb falls back to the course list with a message" {
+    run env TERM=dumb MMAPLAB_DATA="$ROOT" timeout -s KILL 20 script -qec "'$BIN'" /dev/null </dev/null
+    assert_output --partial "cannot show the browser"
+    assert_output --partial "Labs (mmaplab check ID):"
+}
