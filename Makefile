@@ -75,7 +75,7 @@ asan: $(B)/asan/mmaplab
 # Unit tests link the tui modules built with the sanitizers.
 $(B)/unit/%: tests/unit/%.c $(LIB_ASAN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -O1 -g $(SAN) -Itui $< $(LIB_ASAN_OBJ) -o $@ $(PKG_LIBS)
+	$(CC) $(WARN) -O1 -g $(SAN) -D_GNU_SOURCE -Itui $< $(LIB_ASAN_OBJ) -o $@ $(PKG_LIBS)
 
 unit: $(UNIT_BIN)
 

@@ -25,16 +25,29 @@ mm_status app_init(struct app *a, const char *lang, int ascii)
         return st;
     }
     st = lessons_load(a->paths.data, a->lang, &a->lessons);
+    if (st == MM_OK) st = progress_load(&a->progress, a->paths.workspace);
     if (st != MM_OK) {
+        lessons_free(&a->lessons);
         manifest_free(&a->manifest);
         paths_free(&a->paths);
+        return st;
     }
-    return st;
+    if (a->progress.warning[0]) app_status(a, "%s", a->progress.warning);
+    return MM_OK;
+}
+
+void app_remember(struct app *a, const char *kind, const char *key, int x, int y)
+{
+    struct progress_entry *e = progress_get(&a->progress, kind, key);
+    if (e && e->a == x && e->b == y) return; /* nothing new: no write */
+    if (progress_set(&a->progress, kind, key, x, y) != MM_OK || progress_save(&a->progress) != MM_OK)
+        app_status(a, tr(a->lang, "cannot save progress in %s"), a->progress.path);
 }
 
 void app_free(struct app *a)
 {
     while (a->depth) app_pop(a);
+    progress_free(&a->progress);
     lessons_free(&a->lessons);
     manifest_free(&a->manifest);
     paths_free(&a->paths);

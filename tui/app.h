@@ -10,6 +10,7 @@
 #include "lessons.h"
 #include "manifest.h"
 #include "paths.h"
+#include "progress.h"
 
 enum { APP_MIN_W = 30, APP_MIN_H = 8, APP_MAX_VIEWS = 8 };
 
@@ -48,6 +49,7 @@ struct app {
     struct paths paths;
     struct manifest manifest;
     struct lesson_list lessons;
+    struct progress progress;
     char lang[4];
     int ascii;
     struct view views[APP_MAX_VIEWS];
@@ -67,6 +69,8 @@ int app_run(struct app *a, struct backend *be);
 void app_push(struct app *a, const struct screen_ops *ops, void *st);
 void app_pop(struct app *a);
 void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a progress fact and save it; a failure shows in the status bar. */
+void app_remember(struct app *a, const char *kind, const char *key, int x, int y);
 /* Paint and show the screen now (before a slow step such as a check). */
 void app_refresh(struct app *a);
 /* Paint the whole screen into a canvas (used by the driver and tests). */

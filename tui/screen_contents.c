@@ -50,10 +50,17 @@ static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
         enum role role = i == s->cursor ? ROLE_SELECTED : ROLE_TEXT;
         if (i < lessons) {
             const struct lesson *l = &a->lessons.items[i];
-            snprintf(line, sizeof line, " %.2s  %s%s", l->file, l->title, l->fallback ? tr(a->lang, "  [English]") : "");
+            int read = progress_get(&a->progress, "read", l->file) != NULL;
+            snprintf(line, sizeof line, "%s%.2s  %s%s", read ? (a->ascii ? "*" : "\xE2\x9C\x93") : " ", l->file,
+                     l->title, l->fallback ? tr(a->lang, "  [English]") : "");
         } else {
             const struct lab *lab = &a->manifest.labs[i - lessons];
-            snprintf(line, sizeof line, " %s  %-18s %s", lab->id, lab->slug, lab->title);
+            struct progress_entry *e = progress_get(&a->progress, "lab", lab->id);
+            char score[24] = "     ";
+            if (e) snprintf(score, sizeof score, "%2d/%-2d", e->a, e->b);
+            int done = e && e->a == e->b && e->b > 0;
+            snprintf(line, sizeof line, "%s%s  %-18s %s  %s", done ? (a->ascii ? "*" : "\xE2\x9C\x93") : " ",
+                     lab->id, lab->slug, score, lab->title);
         }
         if (role == ROLE_SELECTED) {
             /* A visible cursor too, for monochrome terminals and dumps. */
@@ -106,6 +113,14 @@ const struct screen_ops contents_ops = { "contents", draw, key, title, reflow, c
 void *contents_open(struct app *a)
 {
     struct contents *s = calloc(1, sizeof *s);
-    if (!s) app_status(a, "%s", tr(a->lang, "out of memory"));
+    if (!s) {
+        app_status(a, "%s", tr(a->lang, "out of memory"));
+        return NULL;
+    }
+    /* Resume: the cursor starts on the chapter read most recently. */
+    for (size_t i = 0; i < a->progress.n; i++)
+        if (!strcmp(a->progress.e[i].kind, "last"))
+            for (size_t k = 0; k < a->lessons.n; k++)
+                if (!strcmp(a->lessons.items[k].file, a->progress.e[i].key)) s->cursor = (int)k;
     return s;
 }

@@ -146,6 +146,7 @@ static void run_check(struct lab_view *s, struct app *a)
     }
     free(s->results);
     s->results = results_markdown(a, &r);
+    app_remember(a, "lab", s->lab->id, r.score, r.max);
     app_status(a, tr(a->lang, "Lab %s: %d/%d points, %d passed, %d failed"), s->lab->id, r.score, r.max, r.passed, r.failed);
     lab_result_free(&r);
     build(s, a);
@@ -186,6 +187,7 @@ static int key(void *st, struct app *a, enum action act)
     case ACT_HINT:
         if (s->shown < s->n_hints) {
             s->shown++;
+            app_remember(a, "hints", s->lab->id, s->shown, 0);
             build(s, a);
             app_status(a, tr(a->lang, "hint %d of %d"), s->shown, s->n_hints);
         } else {
@@ -240,6 +242,8 @@ void *lab_open(struct app *a, const struct lab *lab)
         for (const char *h = s->hints; h; h = strchr(h, '\n'), h = h ? h + 1 : NULL)
             if (!strncmp(h, "## Hint", 7)) s->n_hints++;
     free(p);
+    struct progress_entry *e = progress_get(&a->progress, "hints", lab->id);
+    if (e) s->shown = e->a < s->n_hints ? e->a : s->n_hints;
     s->body_rows = a->h - 2;
     build(s, a);
     return s;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 struct lesson_view {
+    struct app *app;
     size_t index;       /* chapter in app->lessons */
     struct doc doc;
     struct layout lay;
@@ -53,6 +54,16 @@ static void clamp(struct lesson_view *s)
     if (s->top < 0) s->top = 0;
 }
 
+/* Remember where the learner is, and that a chapter was read to its end. */
+static void remember(struct lesson_view *s)
+{
+    struct app *a = s->app;
+    if (!s->loaded || s->index >= a->lessons.n) return;
+    const char *file = a->lessons.items[s->index].file;
+    app_remember(a, "last", file, s->top, 0);
+    if (s->body_rows > 0 && s->top >= max_top(s)) app_remember(a, "read", file, 0, 0);
+}
+
 static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
 {
     (void)a;
@@ -82,6 +93,7 @@ static int go_chapter(struct lesson_view *s, struct app *a, int delta)
         app_status(a, "%s", tr(a->lang, delta > 0 ? "this is the last chapter" : "this is the first chapter"));
         return 1;
     }
+    remember(s);
     s->index = (size_t)next;
     s->top = 0;
     load(s, a);
@@ -110,6 +122,7 @@ static int key(void *st, struct app *a, enum action act)
     default: return 0;
     }
     clamp(s);
+    if (s->top >= max_top(s)) remember(s);
     return 1;
 }
 
@@ -156,6 +169,7 @@ static void reflow(void *st, struct app *a)
 static void close_(void *st)
 {
     struct lesson_view *s = st;
+    remember(s);
     unload(s);
     free(s);
 }
@@ -166,11 +180,16 @@ void *lesson_open(struct app *a, size_t index)
 {
     struct lesson_view *s = calloc(1, sizeof *s);
     if (!s) { app_status(a, "%s", tr(a->lang, "out of memory")); return NULL; }
+    s->app = a;
     s->index = index;
     s->body_rows = a->h - 2;
     if (!load(s, a)) {
         free(s);
         return NULL;
     }
+    /* Resume where the learner left this chapter. */
+    struct progress_entry *e = progress_get(&a->progress, "last", a->lessons.items[index].file);
+    if (e) s->top = e->a;
+    clamp(s);
     return s;
 }
