@@ -26,6 +26,11 @@ static const char help_text[] =
     "                     (--width N columns, --ascii for non-UTF-8 terminals)\n"
     "  check [LAB...]     build your lab and run its tests; every lab without LAB\n"
     "                     (--root DIR checks the NN-slug/ folders in DIR instead)\n"
+    "  watch LAB          check again each time you save the lab's file\n"
+    "  hint LAB           the next hint of a lab\n"
+    "  reset [--yes] LAB  put the lab's skeleton back (your file is kept as a backup)\n"
+    "  init DIR           make DIR a workspace with a copy of every lab\n"
+    "  progress           chapters read, lab scores, where to resume\n"
     "\n"
     "options:\n"
     "  --lang en|zh       language of the lessons (default: from LC_ALL/LC_MESSAGES/LANG)\n"
@@ -91,6 +96,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "list")) return cmd_list(&c, argc - i, argv + i);
     if (!strcmp(cmd, "check")) return cmd_check(&c, argc - i, argv + i);
     if (!strcmp(cmd, "show")) return cmd_show(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "init")) return cmd_init(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "progress")) return cmd_progress(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "hint")) return cmd_hint(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "reset")) return cmd_reset(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "watch")) return cmd_watch(&c, argc - i, argv + i);
     if (!strcmp(cmd, "help")) {
         fputs(help_text, stdout);
         return 0;

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "check.h"
+#include "hints.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -49,25 +50,6 @@ static void adds(struct text *t, const char *s)
     add(t, s, strlen(s));
 }
 
-/* Start of hint k (0-based) in HINTS.md: each begins at "## Hint". */
-static const char *hint_at(const char *hints, int k, const char **end)
-{
-    const char *p = hints;
-    int i = -1;
-    const char *start = NULL;
-    while (p && *p) {
-        if (!strncmp(p, "## Hint", 7)) {
-            i++;
-            if (i == k) start = p;
-            else if (i == k + 1) { *end = p; return start; }
-        }
-        p = strchr(p, '\n');
-        if (p) p++;
-    }
-    *end = hints + strlen(hints);
-    return start;
-}
-
 static void build(struct lab_view *s, struct app *a)
 {
     if (s->loaded) {
@@ -79,7 +61,7 @@ static void build(struct lab_view *s, struct app *a)
     adds(&t, s->readme ? s->readme : tr(a->lang, "(this lab has no README.md)"));
     adds(&t, "\n\n---\n\n");
     for (int k = 0; k < s->shown && s->hints; k++) {
-        const char *end, *h = hint_at(s->hints, k, &end);
+        const char *end, *h = hints_section(s->hints, k, &end);
         if (h) { add(&t, h, (size_t)(end - h)); adds(&t, "\n\n"); }
     }
     if (s->shown < s->n_hints) {
@@ -238,9 +220,7 @@ void *lab_open(struct app *a, const struct lab *lab)
     free(p);
     snprintf(rel, sizeof rel, "labs/%s/HINTS.md", lab->dir);
     p = path_join(a->paths.data, rel);
-    if (p && read_file(p, &s->hints, NULL) == MM_OK)
-        for (const char *h = s->hints; h; h = strchr(h, '\n'), h = h ? h + 1 : NULL)
-            if (!strncmp(h, "## Hint", 7)) s->n_hints++;
+    if (p && read_file(p, &s->hints, NULL) == MM_OK) s->n_hints = hints_count(s->hints);
     free(p);
     struct progress_entry *e = progress_get(&a->progress, "hints", lab->id);
     if (e) s->shown = e->a < s->n_hints ? e->a : s->n_hints;
