@@ -12,6 +12,9 @@ setup() {
     command -v tmux >/dev/null || skip "tmux is not installed"
     SOCK="mmaplab-test-$$-$BATS_TEST_NUMBER"
     OUT=$BATS_TEST_TMPDIR/out
+    # A workspace of its own, so progress from other runs changes nothing.
+    WS=$BATS_TEST_TMPDIR/ws
+    MMAPLAB_DATA=$ROOT "$BIN" init "$WS" >/dev/null
 }
 
 teardown() {
@@ -35,7 +38,7 @@ wait_for() {
 start() {
     # The shell records the terminal settings before and after the program.
     t new-session -d -s main -x "${1:-80}" -y "${2:-24}" \
-        "stty -g > '$OUT.before'; MMAPLAB_DATA='$ROOT' LANG=C.UTF-8 '$BIN' ${3:-}; echo \"EXITED:\$?\"; stty -g > '$OUT.after'; sleep 60"
+        "stty -g > '$OUT.before'; MMAPLAB_DATA='$ROOT' MMAPLAB_WORKSPACE='$WS' LANG=C.UTF-8 '$BIN' ${3:-}; echo \"EXITED:\$?\"; stty -g > '$OUT.after'; sleep 60"
 }
 
 @test "start, open a chapter, go back, quit: the terminal is restored" {
@@ -53,7 +56,9 @@ start() {
 @test "a lab check runs from the lab screen and shows each test" {
     start 100 30
     wait_for "Chapters"
-    t send-keys -t main End Up Up Enter
+    t send-keys -t main j j j Enter
+    wait_for "(4/14"
+    t send-keys -t main l
     wait_for "Lab 01"
     t send-keys -t main c
     wait_for "points" 120
