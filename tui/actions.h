@@ -27,6 +27,7 @@ enum {
     X(ACT_NEXT,     'n', 0, 0,                      "next chapter")                       \
     X(ACT_PREV,     'p', 0, 0,                      "previous chapter")                   \
     X(ACT_LAB,      'l', 0, 0,                      "open this chapter's lab")            \
+    X(ACT_QUIZ,     'a', 0, 0,                      "answer this chapter's quiz")         \
     X(ACT_CHECK,    'c', 0, 0,                      "check the lab (build and run its tests)") \
     X(ACT_HINT,     'h', 0, 0,                      "show the next hint of the lab")      \
     X(ACT_LANG,     'L', 0, 0,                      "switch language: English / 中文")    \

@@ -77,11 +77,12 @@ void app_refresh(struct app *a);
 void app_paint(struct app *a, struct canvas *c);
 
 /* Screens. Each open function returns NULL (and sets the status) on error. */
-extern const struct screen_ops contents_ops, lesson_ops, help_ops, lab_ops;
+extern const struct screen_ops contents_ops, lesson_ops, help_ops, lab_ops, quiz_ops;
 void *contents_open(struct app *a);
 void *lesson_open(struct app *a, size_t index);
 void *help_open(struct app *a);
 void *lab_open(struct app *a, const struct lab *lab);
+void *quiz_open(struct app *a, size_t lesson);
 
 /* Shared by screens: lay out a Markdown file at a width. */
 mm_status load_layout(const char *path, int width, int ascii, struct doc *d, struct layout *l);

@@ -159,8 +159,11 @@ int cmd_progress(const struct cli *cl, int argc, char **argv)
     printf("Chapters:\n");
     for (size_t i = 0; i < ll.n; i++) {
         int r = progress_get(&c.prog, "read", ll.items[i].file) != NULL;
+        struct progress_entry *q = progress_get(&c.prog, "quiz", ll.items[i].file);
+        char quiz[32] = "";
+        if (q) snprintf(quiz, sizeof quiz, "  (quiz %d/%d)", q->a, q->b);
         read += r;
-        printf("  [%c] %.2s  %s%s\n", r ? 'x' : ' ', ll.items[i].file, ll.items[i].title,
+        printf("  [%c] %.2s  %s%s%s\n", r ? 'x' : ' ', ll.items[i].file, ll.items[i].title, quiz,
                resume && !strcmp(resume, ll.items[i].file) ? "   <- resume here" : "");
     }
     int points = 0, max = 0;

@@ -10,6 +10,7 @@
     X(MM_ERR_IO, "input/output error")                                            \
     X(MM_ERR_NO_DATA, "cannot find mmaplab's data (labs/manifest); set MMAPLAB_DATA to the project folder") \
     X(MM_ERR_MANIFEST, "labs/manifest is malformed")                              \
+    X(MM_ERR_WORKSPACE, "MMAPLAB_WORKSPACE names a folder that does not exist; create it with `mmaplab init DIR`") \
     X(MM_ERR_NO_LAB, "no such lab; `mmaplab list` shows the labs")                \
     X(MM_ERR_NO_BATS, "bats is not installed; run `make deps` or `apt-get install bats bats-support bats-assert bats-file`") \
     X(MM_ERR_TAP, "the test runner's output could not be read")                   \

@@ -105,7 +105,13 @@ mm_status paths_find(struct paths *p)
     free(exe);
 
     env = getenv("MMAPLAB_WORKSPACE");
-    if (env && *env) p->workspace = resolve(env, NULL);
+    if (env && *env) {
+        p->workspace = resolve(env, NULL);
+        if (!p->workspace) {
+            paths_free(p);
+            return MM_ERR_WORKSPACE;
+        }
+    }
     if (!p->workspace) {
         char *dir = getcwd(NULL, 0);
         while (dir && !p->workspace) {

@@ -8,7 +8,7 @@
  *   read 04-reading.md             a chapter read to the end
  *   hints 03 2                     hints of lab 03 revealed so far
  *   lab 03 17 20                   last check of lab 03: score, max
- *   quiz 07-sigbus.md 2 1          question 2 of that chapter: 1 right, 0 wrong
+ *   quiz 07-sigbus.md 4 5          last attempt at that chapter's quiz: 4 of 5 right
  *
  * Writes are atomic: a temporary file in the same folder, fsync, rename
  * over the state, fsync of the folder. A file that does not parse is set

@@ -113,6 +113,9 @@ static int key(void *st, struct app *a, enum action act)
     case ACT_BOTTOM: s->top = max_top(s); break;
     case ACT_NEXT: return go_chapter(s, a, 1);
     case ACT_PREV: return go_chapter(s, a, -1);
+    case ACT_QUIZ:
+        app_push(a, &quiz_ops, quiz_open(a, s->index));
+        return 1;
     case ACT_LAB: {
         const struct lab *lab = lab_of(a, s);
         if (lab) app_push(a, &lab_ops, lab_open(a, lab));

@@ -43,6 +43,22 @@ screen() {
     screen too-small en 80x24 "<Resize 20x5><Dump><Resize 80x24>"
 }
 
+@test "a quiz, 80x24, Chinese: a question answered" { screen quiz-80x24-zh zh 80x24 "jjjjjj<Enter>aj<Enter>"; }
+
+@test "answering a whole quiz gives a score that is saved in progress" {
+    local keys="jjjjjj<Enter>a" n
+    # The right answer is not always the first option: answer each with the
+    # first one, and compare with the count of questions whose answer is a).
+    for n in 1 2 3 4 5 6; do keys+="<Enter><Enter>"; done
+    run timeout -s KILL 30 "$BIN" --keys "$keys" --size 80x24
+    assert_success
+    local want
+    want=$(awk '/^```quiz/ { q = 1; next } /^```/ { q = 0 } q && /^- \[/ { i++; if ($0 ~ /^- \[x\]/ && i == 1) r++ } q && /^Q:/ { i = 0 } END { print r + 0 }' "$ROOT/lessons/en/07-sigbus.md")
+    assert_output --partial "You answered $want of 5 questions right."
+    run grep -x "quiz 07-sigbus.md $want 5" "$MMAPLAB_WORKSPACE/.mmaplab/state"
+    assert_success
+}
+
 @test "a 1x1 terminal and absurd sizes do not crash" {
     local s
     for s in 1x1 2x1 1x3 29x7 30x8; do
@@ -97,7 +113,7 @@ screen() {
 }
 
 @test "random keys and resize storms never crash (fuzz)" {
-    local script="" k keys=(j k j j "<Enter>" "<PgDn>" "<PgUp>" q n p l h "?" g G "<End>" "<Home>" L "<Esc>" z " ")
+    local script="" k keys=(j k j j "<Enter>" "<PgDn>" "<PgUp>" q n p l h a "?" g G "<End>" "<Home>" L "<Esc>" z " ")
     local n
     for n in $(seq 1 1500); do
         k=${keys[RANDOM % ${#keys[@]}]}

@@ -12,7 +12,7 @@ int main(void)
     struct progress p = {0};
     char err[200];
     const char *good = "mmaplab-progress 1\n# a comment\nlast 07-sigbus.md 120\nread 04-reading.md\n"
-                       "hints 03 2\nlab 03 17 20\nquiz 07-sigbus.md 2 1\n";
+                       "hints 03 2\nlab 03 17 20\nquiz 07-sigbus.md 4 5\n";
     CHECK(progress_parse(&p, good, err, sizeof err) == MM_OK && p.n == 5, "a valid file parses");
     struct progress_entry *e = progress_get(&p, "lab", "03");
     CHECK(e && e->a == 17 && e->b == 20, "lab scores are read");
