@@ -78,8 +78,11 @@ assert_munmapped() {
     local line=$1 addr len
     addr=$(trace_field "$line" ret)
     len=$(trace_field "$line" len)
-    local un
-    un=$(trace_select munmap "addr=$addr" ret=0 | head -1)
+    # The first munmap of that address after this mmap: the same address
+    # may be reused by a later mapping.
+    local un at
+    at=$(trace_order "$line")
+    un=$(awk -v at="${at:-0}" -v a="addr=$addr" 'NR > at && $2 == "munmap" && $3 == a && / ret=0$/ { print; exit }' "$TRACE")
     if [[ -z $un ]]; then
         lab_fail "expected munmap of the mapping at $addr (length $len); the tracer saw none" \
             "mmap call: $line"
