@@ -30,6 +30,8 @@ enum {
     X(ACT_QUIZ,     'a', 0, 0,                      "answer this chapter's quiz")         \
     X(ACT_CHECK,    'c', 0, 0,                      "check the lab (build and run its tests)") \
     X(ACT_HINT,     'h', 0, 0,                      "show the next hint of the lab")      \
+    X(ACT_SEARCH,   '/', 0, 0,                      "search all chapters (n / N: next / previous hit)") \
+    X(ACT_PREVHIT,  'N', 0, 0,                      "previous search hit")                \
     X(ACT_LANG,     'L', 0, 0,                      "switch language: English / 中文")    \
     X(ACT_HELP,     '?', K_TAB, 0,                  "this help")                          \
     X(ACT_REDRAW,   CTRL_KEY('l'), 0, 0,            "redraw the screen")

@@ -47,6 +47,7 @@ void app_remember(struct app *a, const char *kind, const char *key, int x, int y
 void app_free(struct app *a)
 {
     while (a->depth) app_pop(a);
+    search_clear(&a->search);
     progress_free(&a->progress);
     lessons_free(&a->lessons);
     manifest_free(&a->manifest);
@@ -109,12 +110,26 @@ void app_paint(struct app *a, struct canvas *c)
     canvas_put(c, 1, 0, title, ROLE_STATUS, c->w);
     v->ops->draw(v->st, a, c, 1, a->h - 2);
     canvas_fill(c, 0, a->h - 1, ROLE_STATUS);
+    if (a->prompting) {
+        char line[160];
+        snprintf(line, sizeof line, "/%s_", a->typed);
+        canvas_put(c, 1, a->h - 1, line, ROLE_STATUS, c->w);
+        return;
+    }
     const char *text = a->status[0] ? a->status : status_keys(a);
     canvas_put(c, 1, a->h - 1, text, ROLE_STATUS, c->w);
 }
 
 static void reflow_all(struct app *a)
 {
+    /* Hits are line numbers at the old width: find them again. */
+    if (a->search.query[0]) {
+        char q[sizeof a->search.query];
+        snprintf(q, sizeof q, "%s", a->search.query);
+        size_t at = a->search.at;
+        if (search_run(&a->search, &a->lessons, q, a->w, a->ascii) == MM_OK && a->search.n)
+            a->search.at = at < a->search.n ? at : 0;
+    }
     for (int i = 0; i < a->depth; i++)
         if (a->views[i].ops->reflow) a->views[i].ops->reflow(a->views[i].st, a);
 }
@@ -151,7 +166,79 @@ static void global_action(struct app *a, enum action act)
         break;
     }
     case ACT_LANG: switch_language(a); break;
+    case ACT_SEARCH:
+        a->prompting = 1;
+        a->typed[0] = 0;
+        break;
+    case ACT_PREVHIT:
+        if (a->search.n) app_goto_hit(a, (long)a->search.at - 1);
+        else app_status(a, "%s", tr(a->lang, "no search yet: press / to search"));
+        break;
     default: break;
+    }
+}
+
+void app_goto_hit(struct app *a, long at)
+{
+    struct search *s = &a->search;
+    if (!s->n) return;
+    at %= (long)s->n;
+    if (at < 0) at += (long)s->n;
+    s->at = (size_t)at;
+    const struct hit *h = &s->hits[s->at];
+    struct view *v = &a->views[a->depth - 1];
+    if (strcmp(v->ops->name, "lesson")) {
+        app_push(a, &lesson_ops, lesson_open(a, h->lesson));
+        v = &a->views[a->depth - 1];
+        if (strcmp(v->ops->name, "lesson")) return;
+    }
+    lesson_show_line(v->st, a, h->lesson, h->line);
+    app_status(a, tr(a->lang, "match %zu of %zu for \"%s\" (n next, N previous)"), s->at + 1, s->n, s->query);
+}
+
+/* Keys while typing a search: text, Backspace, Enter runs it, Esc leaves. */
+static void prompt_key(struct app *a, int key)
+{
+    size_t n = strlen(a->typed);
+    if (key == K_ESC) {
+        a->prompting = 0;
+    } else if (key == K_BACKSPACE) {
+        /* Remove one whole UTF-8 character. */
+        while (n > 0 && ((unsigned char)a->typed[n - 1] & 0xC0) == 0x80) n--;
+        if (n > 0) n--;
+        a->typed[n] = 0;
+    } else if (key == K_ENTER) {
+        a->prompting = 0;
+        if (!a->typed[0]) {
+            search_clear(&a->search);
+            app_status(a, "%s", tr(a->lang, "search cleared: n and p move between chapters again"));
+            return;
+        }
+        if (search_run(&a->search, &a->lessons, a->typed, a->w, a->ascii) != MM_OK) {
+            app_status(a, "%s", tr(a->lang, "out of memory"));
+            return;
+        }
+        if (!a->search.n) {
+            app_status(a, tr(a->lang, "no match for \"%s\""), a->typed);
+            search_clear(&a->search);
+            return;
+        }
+        /* Start from the reader's position when a chapter is open. */
+        long first = 0;
+        struct view *v = &a->views[a->depth - 1];
+        if (!strcmp(v->ops->name, "lesson")) {
+            size_t cur;
+            int top;
+            lesson_position(v->st, &cur, &top);
+            for (size_t i = 0; i < a->search.n; i++) {
+                const struct hit *h = &a->search.hits[i];
+                if (h->lesson > cur || (h->lesson == cur && h->line >= top)) { first = (long)i; break; }
+            }
+        }
+        app_goto_hit(a, first);
+    } else if (key >= 0x20 && key < 0x100 && key != 0x7f && n + 1 < sizeof a->typed) {
+        a->typed[n] = (char)key;
+        a->typed[n + 1] = 0;
     }
 }
 
@@ -191,6 +278,10 @@ int app_run(struct app *a, struct backend *be)
             continue;
         }
         a->status[0] = 0;
+        if (a->prompting) {
+            prompt_key(a, key);
+            continue;
+        }
         enum action act = action_for_key(key);
         if (a->w < APP_MIN_W || a->h < APP_MIN_H) {
             /* Only leaving makes sense on the too-small screen. */

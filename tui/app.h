@@ -11,6 +11,7 @@
 #include "manifest.h"
 #include "paths.h"
 #include "progress.h"
+#include "search.h"
 
 enum { APP_MIN_W = 30, APP_MIN_H = 8, APP_MAX_VIEWS = 8 };
 
@@ -59,6 +60,9 @@ struct app {
     int w, h;
     struct backend *be;
     struct canvas *canvas;
+    int prompting;           /* typing a search after '/' */
+    char typed[128];
+    struct search search;    /* the last search; query "" when none */
 };
 
 mm_status app_init(struct app *a, const char *lang, int ascii);
@@ -73,6 +77,8 @@ void app_status(struct app *a, const char *fmt, ...) __attribute__((format(print
 void app_remember(struct app *a, const char *kind, const char *key, int x, int y);
 /* Paint and show the screen now (before a slow step such as a check). */
 void app_refresh(struct app *a);
+/* Go to search hit number `at` (wrapping): opens or moves the lesson. */
+void app_goto_hit(struct app *a, long at);
 /* Paint the whole screen into a canvas (used by the driver and tests). */
 void app_paint(struct app *a, struct canvas *c);
 
@@ -80,6 +86,9 @@ void app_paint(struct app *a, struct canvas *c);
 extern const struct screen_ops contents_ops, lesson_ops, help_ops, lab_ops, quiz_ops;
 void *contents_open(struct app *a);
 void *lesson_open(struct app *a, size_t index);
+/* Show a line of the open lesson screen near the top (for search hits). */
+void lesson_show_line(void *st, struct app *a, size_t index, int line);
+void lesson_position(void *st, size_t *index, int *top);
 void *help_open(struct app *a);
 void *lab_open(struct app *a, const struct lab *lab);
 void *quiz_open(struct app *a, size_t lesson);

@@ -66,12 +66,33 @@ static void remember(struct lesson_view *s)
 
 static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
 {
-    (void)a;
     struct lesson_view *s = st;
     s->body_rows = rows;
     if (!s->loaded) return;
     clamp(s);
     draw_layout(c, &s->lay, s->top, top, rows);
+    if (a->search.query[0])
+        for (int r = 0; r < rows; r++) canvas_highlight(c, top + r, a->search.query);
+}
+
+void lesson_show_line(void *st, struct app *a, size_t index, int line)
+{
+    struct lesson_view *s = st;
+    if (index != s->index) {
+        remember(s);
+        s->index = index;
+        load(s, a);
+    }
+    /* A little context above the hit. */
+    s->top = line - 2;
+    clamp(s);
+}
+
+void lesson_position(void *st, size_t *index, int *top)
+{
+    const struct lesson_view *s = st;
+    *index = s->index;
+    *top = s->top;
 }
 
 /* The lab whose lesson is this chapter, if any. */
@@ -111,7 +132,10 @@ static int key(void *st, struct app *a, enum action act)
     case ACT_PGUP: s->top -= page; break;
     case ACT_TOP: s->top = 0; break;
     case ACT_BOTTOM: s->top = max_top(s); break;
-    case ACT_NEXT: return go_chapter(s, a, 1);
+    case ACT_NEXT:
+        /* After a search, n walks through its hits. */
+        if (a->search.n) { app_goto_hit(a, (long)a->search.at + 1); return 1; }
+        return go_chapter(s, a, 1);
     case ACT_PREV: return go_chapter(s, a, -1);
     case ACT_QUIZ:
         app_push(a, &quiz_ops, quiz_open(a, s->index));

@@ -59,6 +59,27 @@ screen() {
     assert_success
 }
 
+@test "search, 80x24, English" { screen search-80x24-en en 80x24 "/MS_ASYNC<Enter>nn"; }
+
+@test "search walks through hits with n and N, across chapters, and says when nothing matches" {
+    run timeout -s KILL 30 "$BIN" --keys "/ms_async<Enter><Dump>n<Dump>N<Dump>/zzqqxx<Enter>" --size 80x24
+    assert_success
+    assert_output --regexp 'match 1 of [0-9]+ for "ms_async"'
+    assert_output --regexp 'match 2 of [0-9]+ for "ms_async"'
+    assert_output --partial 'no match for "zzqqxx"'
+    # The hits are lines that really hold the word (case ignored).
+    local n
+    n=$(sed -n 's/.*match 1 of \([0-9]*\) for.*/\1/p' <<<"$output" | head -1)
+    [ "$n" -ge 10 ]
+}
+
+@test "search in Chinese finds Chinese text; an empty search clears it" {
+    run timeout -s KILL 30 "$BIN" --lang zh --keys "/页缓存<Enter><Dump>/<Enter>" --size 80x24
+    assert_success
+    assert_output --regexp '“页缓存”的第 1 个结果'
+    assert_output --partial "已清除搜索"
+}
+
 @test "a 1x1 terminal and absurd sizes do not crash" {
     local s
     for s in 1x1 2x1 1x3 29x7 30x8; do
@@ -113,7 +134,7 @@ screen() {
 }
 
 @test "random keys and resize storms never crash (fuzz)" {
-    local script="" k keys=(j k j j "<Enter>" "<PgDn>" "<PgUp>" q n p l h a "?" g G "<End>" "<Home>" L "<Esc>" z " ")
+    local script="" k keys=(j k j j "<Enter>" "<PgDn>" "<PgUp>" q n p l h a "?" g G "<End>" "<Home>" L "<Esc>" z " " "/map<Enter>" N "/<Enter>")
     local n
     for n in $(seq 1 1500); do
         k=${keys[RANDOM % ${#keys[@]}]}
