@@ -21,7 +21,8 @@ enum {
     X(ACT_PGUP,     'b', K_PGUP, CTRL_KEY('b'),     "previous page")                      \
     X(ACT_TOP,      'g', K_HOME, 0,                 "go to the top")                      \
     X(ACT_BOTTOM,   'G', K_END, 0,                  "go to the end")                      \
-    X(ACT_OPEN,     K_ENTER, 'o', K_RIGHT,          "open the chapter or lab")            \
+    X(ACT_OPEN,     K_ENTER, 'o', K_RIGHT,          "open the chapter, lab or selected link") \
+    X(ACT_LINK,     K_TAB, 0, 0,                    "select the next link on screen")     \
     X(ACT_BACK,     'q', K_ESC, K_LEFT,             "back (quit from the contents)")      \
     X(ACT_QUIT,     'Q', 0, 0,                      "quit mmaplab")                       \
     X(ACT_NEXT,     'n', 0, 0,                      "next chapter")                       \
@@ -33,7 +34,7 @@ enum {
     X(ACT_SEARCH,   '/', 0, 0,                      "search all chapters (n / N: next / previous hit)") \
     X(ACT_PREVHIT,  'N', 0, 0,                      "previous search hit")                \
     X(ACT_LANG,     'L', 0, 0,                      "switch language: English / 中文")    \
-    X(ACT_HELP,     '?', K_TAB, 0,                  "this help")                          \
+    X(ACT_HELP,     '?', 0, 0,                      "this help")                          \
     X(ACT_REDRAW,   CTRL_KEY('l'), 0, 0,            "redraw the screen")
 
 enum action {

@@ -325,13 +325,17 @@ mm_status load_layout(const char *path, int width, int ascii, struct doc *d, str
     return st;
 }
 
-void draw_layout(struct canvas *c, const struct layout *l, int first, int top, int rows)
+void draw_layout(struct canvas *c, const struct layout *l, int first, int top, int rows, int selected)
 {
     for (int r = 0; r < rows; r++) {
         int li = first + r;
         if (li < 0 || (size_t)li >= l->n) continue;
         const struct line *ln = &l->lines[li];
         int x = 0;
-        for (size_t k = 0; k < ln->n; k++) x = canvas_put(c, x, top + r, ln->spans[k].text, ln->spans[k].role, c->w);
+        for (size_t k = 0; k < ln->n; k++) {
+            const struct span *sp = &ln->spans[k];
+            enum role role = selected >= 0 && sp->link == selected ? ROLE_SELECTED : sp->role;
+            x = canvas_put(c, x, top + r, sp->text, role, c->w);
+        }
     }
 }

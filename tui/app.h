@@ -95,7 +95,8 @@ void *quiz_open(struct app *a, size_t lesson);
 
 /* Shared by screens: lay out a Markdown file at a width. */
 mm_status load_layout(const char *path, int width, int ascii, struct doc *d, struct layout *l);
-/* Draw layout lines [first, first + rows) at canvas row top. */
-void draw_layout(struct canvas *c, const struct layout *l, int first, int top, int rows);
+/* Draw layout lines [first, first + rows) at canvas row top; the spans of
+ * link `selected` (-1: none) are drawn selected. */
+void draw_layout(struct canvas *c, const struct layout *l, int first, int top, int rows, int selected);
 
 #endif

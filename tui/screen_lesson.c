@@ -16,6 +16,7 @@ struct lesson_view {
     struct layout lay;
     int loaded;
     int top;            /* first line shown */
+    int link;           /* selected link (index in doc.links), -1: none */
     int body_rows;
 };
 
@@ -30,6 +31,7 @@ static void unload(struct lesson_view *s)
 static int load(struct lesson_view *s, struct app *a)
 {
     unload(s);
+    s->link = -1;
     if (s->index >= a->lessons.n) return 0;
     const struct lesson *l = &a->lessons.items[s->index];
     mm_status st = load_layout(l->path, a->w > 0 ? a->w : 80, a->ascii, &s->doc, &s->lay);
@@ -64,13 +66,95 @@ static void remember(struct lesson_view *s)
     if (s->body_rows > 0 && s->top >= max_top(s)) app_remember(a, "read", file, 0, 0);
 }
 
+/* First line in [from, to) that shows link k, or -1. */
+static int link_line(const struct lesson_view *s, int k, int from, int to)
+{
+    for (int i = from; i < to && i < (int)s->lay.n; i++) {
+        if (i < 0) continue;
+        for (size_t j = 0; j < s->lay.lines[i].n; j++)
+            if (s->lay.lines[i].spans[j].link == k) return i;
+    }
+    return -1;
+}
+
+/* Select the next link on screen after the selected one, wrapping. */
+static void next_link(struct lesson_view *s, struct app *a)
+{
+    int first = -1, after = -1;
+    int end = s->top + s->body_rows;
+    for (int i = s->top; i < end && i < (int)s->lay.n; i++)
+        for (size_t j = 0; j < s->lay.lines[i].n; j++) {
+            int k = s->lay.lines[i].spans[j].link;
+            if (k < 0) continue;
+            if (first < 0) first = k;
+            if (after < 0 && k > s->link) after = k;
+        }
+    s->link = after >= 0 ? after : first;
+    if (s->link < 0) app_status(a, "%s", tr(a->lang, "no link on this screen"));
+    else app_status(a, tr(a->lang, "link: %s (Enter follows it)"), s->doc.links[s->link]);
+}
+
+/* Follow a link: another chapter (and anchor), a lab, or an outside page. */
+static void follow(struct lesson_view *s, struct app *a)
+{
+    const char *target = s->doc.links[s->link];
+    if (!strncmp(target, "http://", 7) || !strncmp(target, "https://", 8)) {
+        app_status(a, tr(a->lang, "outside link, open it in a web browser: %s"), target);
+        return;
+    }
+    /* ../../labs/NN-slug/README.md opens the lab screen. */
+    const char *labs = strstr(target, "labs/");
+    if (labs) {
+        for (size_t i = 0; i < a->manifest.n; i++) {
+            size_t n = strlen(a->manifest.labs[i].dir);
+            if (!strncmp(labs + 5, a->manifest.labs[i].dir, n) && (labs[5 + n] == '/' || !labs[5 + n])) {
+                app_push(a, &lab_ops, lab_open(a, &a->manifest.labs[i]));
+                return;
+            }
+        }
+        app_status(a, tr(a->lang, "no such lab: %s"), target);
+        return;
+    }
+    char file[128];
+    const char *hash = strchr(target, '#');
+    size_t fl = hash ? (size_t)(hash - target) : strlen(target);
+    snprintf(file, sizeof file, "%.*s", (int)fl, target);
+    size_t idx = s->index;
+    if (fl) {
+        size_t i;
+        for (i = 0; i < a->lessons.n; i++)
+            if (!strcmp(a->lessons.items[i].file, file)) break;
+        if (i == a->lessons.n) {
+            app_status(a, tr(a->lang, "no such chapter: %s"), target);
+            return;
+        }
+        idx = i;
+    }
+    if (idx != s->index) {
+        remember(s);
+        s->index = idx;
+        load(s, a);
+    }
+    s->top = 0;
+    s->link = -1;
+    if (hash)
+        for (size_t b = 0; b < s->doc.n; b++)
+            if (s->doc.blocks[b].anchor && !strcmp(s->doc.blocks[b].anchor, hash + 1)) {
+                s->top = layout_line_of_block(&s->lay, (int)b);
+                break;
+            }
+    clamp(s);
+}
+
 static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
 {
     struct lesson_view *s = st;
     s->body_rows = rows;
     if (!s->loaded) return;
     clamp(s);
-    draw_layout(c, &s->lay, s->top, top, rows);
+    /* A selected link that scrolled away is no longer selected. */
+    if (s->link >= 0 && link_line(s, s->link, s->top, s->top + rows) < 0) s->link = -1;
+    draw_layout(c, &s->lay, s->top, top, rows, s->link);
     if (a->search.query[0])
         for (int r = 0; r < rows; r++) canvas_highlight(c, top + r, a->search.query);
 }
@@ -132,6 +216,10 @@ static int key(void *st, struct app *a, enum action act)
     case ACT_PGUP: s->top -= page; break;
     case ACT_TOP: s->top = 0; break;
     case ACT_BOTTOM: s->top = max_top(s); break;
+    case ACT_LINK: next_link(s, a); return 1;
+    case ACT_OPEN:
+        if (s->link >= 0) follow(s, a);
+        return 1;
     case ACT_NEXT:
         /* After a search, n walks through its hits. */
         if (a->search.n) { app_goto_hit(a, (long)a->search.at + 1); return 1; }
@@ -208,6 +296,7 @@ void *lesson_open(struct app *a, size_t index)
     struct lesson_view *s = calloc(1, sizeof *s);
     if (!s) { app_status(a, "%s", tr(a->lang, "out of memory")); return NULL; }
     s->app = a;
+    s->link = -1;
     s->index = index;
     s->body_rows = a->h - 2;
     if (!load(s, a)) {

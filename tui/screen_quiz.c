@@ -121,7 +121,7 @@ static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
     int max = (int)s->lay.n - rows;
     if (s->top > max) s->top = max;
     if (s->top < 0) s->top = 0;
-    if (s->loaded) draw_layout(c, &s->lay, s->top, top, rows);
+    if (s->loaded) draw_layout(c, &s->lay, s->top, top, rows, -1);
 }
 
 static int key(void *st, struct app *a, enum action act)

@@ -80,6 +80,33 @@ screen() {
     assert_output --partial "已清除搜索"
 }
 
+@test "Tab selects a link and Enter follows it: a lab link opens the lab" {
+    # Chapter 6 ends with its lab link; select links from the end.
+    run timeout -s KILL 30 "$BIN" --keys "jjjjj<Enter>G<Up><Up><Up><Up><Up><Up><Tab><Dump><Enter>" --size 80x24
+    assert_success
+    assert_output --partial "link: ../../labs/03-page-window/README.md"
+    assert_output --partial "Lab 03 page-window"
+}
+
+@test "a link to another chapter jumps there; an outside link is named, not opened" {
+    local first
+    # Chapter 1 links to later chapters: follow the first link on its screens.
+    run timeout -s KILL 30 "$BIN" --keys "<Enter><PgDn><PgDn><PgDn><Tab><Dump><Enter>" --size 80x24
+    assert_success
+    first=$(sed -n 's/.*link: \([^ ]*\) (Enter follows it).*/\1/p' <<<"$output" | head -1)
+    [ -n "$first" ] || skip "no link on those screens of chapter 1"
+    case $first in
+    http*) assert_output --partial "outside link" ;;
+    *.md*) assert_output --regexp "\(${first:0:2}/14" ;;
+    esac
+}
+
+@test "Tab on a screen without links says so" {
+    run timeout -s KILL 30 "$BIN" --keys "<Enter><Tab>" --size 80x24
+    assert_success
+    assert_output --regexp "(no link on this screen|link: )"
+}
+
 @test "a 1x1 terminal and absurd sizes do not crash" {
     local s
     for s in 1x1 2x1 1x3 29x7 30x8; do
@@ -134,7 +161,7 @@ screen() {
 }
 
 @test "random keys and resize storms never crash (fuzz)" {
-    local script="" k keys=(j k j j "<Enter>" "<PgDn>" "<PgUp>" q n p l h a "?" g G "<End>" "<Home>" L "<Esc>" z " " "/map<Enter>" N "/<Enter>")
+    local script="" k keys=(j k j j "<Enter>" "<PgDn>" "<PgUp>" q n p l h a "?" g G "<End>" "<Home>" L "<Esc>" z " " "/map<Enter>" N "/<Enter>" "<Tab>" "<Tab><Enter>")
     local n
     for n in $(seq 1 1500); do
         k=${keys[RANDOM % ${#keys[@]}]}
