@@ -97,7 +97,9 @@ static void next_link(struct lesson_view *s, struct app *a)
 /* Follow a link: another chapter (and anchor), a lab, or an outside page. */
 static void follow(struct lesson_view *s, struct app *a)
 {
-    const char *target = s->doc.links[s->link];
+    /* A copy: loading another chapter frees this document's links. */
+    char target[512];
+    snprintf(target, sizeof target, "%s", s->doc.links[s->link]);
     if (!strncmp(target, "http://", 7) || !strncmp(target, "https://", 8)) {
         app_status(a, tr(a->lang, "outside link, open it in a web browser: %s"), target);
         return;
