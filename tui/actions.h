@@ -31,6 +31,8 @@ enum {
     X(ACT_QUIZ,     'a', 0, 0,                      "answer this chapter's quiz")         \
     X(ACT_CHECK,    'c', 0, 0,                      "check the lab (build and run its tests)") \
     X(ACT_HINT,     'h', 0, 0,                      "show the next hint of the lab")      \
+    X(ACT_EDIT,     'e', 0, 0,                      "edit the lab's file in $VISUAL or $EDITOR, then check") \
+    X(ACT_WATCH,    'w', 0, 0,                      "watch mode: check again whenever the file is saved") \
     X(ACT_SEARCH,   '/', 0, 0,                      "search all chapters (n / N: next / previous hit)") \
     X(ACT_PREVHIT,  'N', 0, 0,                      "previous search hit")                \
     X(ACT_LANG,     'L', 0, 0,                      "switch language: English / 中文")    \

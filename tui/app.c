@@ -260,7 +260,11 @@ int app_run(struct app *a, struct backend *be)
         be->present(be, c);
         int key = be->get_key(be);
         if (be->interrupted) break;
-        if (key == K_NONE) continue;
+        if (key == K_NONE) {
+            struct view *tv = &a->views[a->depth - 1];
+            if (tv->ops->tick) tv->ops->tick(tv->st, a);
+            continue;
+        }
         if (key == K_RESIZE) {
             int w, h;
             be->size(be, &w, &h);

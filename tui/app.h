@@ -29,6 +29,9 @@ struct screen_ops {
     /* The body size changed (also called after a language switch). */
     void (*reflow)(void *st, struct app *a);
     void (*close)(void *st);
+    /* Called about four times a second while no key comes (may be NULL):
+     * for screens that watch something, like a lab in watch mode. */
+    void (*tick)(void *st, struct app *a);
 };
 
 struct view {

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "cli.h"
 #include "util.h"
+#include "watcher.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -13,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
@@ -23,25 +22,6 @@ static void on_signal(int sig)
 {
     (void)sig;
     stop = 1;
-}
-
-struct stamp {
-    long long size;
-    long long mtime_ns;
-    int exists;
-};
-
-static void take(const char *path, struct stamp *s)
-{
-    struct stat st;
-    s->exists = stat(path, &st) == 0;
-    s->size = s->exists ? (long long)st.st_size : -1;
-    s->mtime_ns = s->exists ? (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec : -1;
-}
-
-static int differs(const struct stamp *a, const struct stamp *b)
-{
-    return a->exists != b->exists || a->size != b->size || a->mtime_ns != b->mtime_ns;
 }
 
 static int run_once(const struct cli *c, const struct paths *p, const struct lab *lab, int n)
@@ -105,15 +85,9 @@ int cmd_watch(const struct cli *c, int argc, char **argv)
     char rel[300];
     snprintf(rel, sizeof rel, "labs/%s", lab->dir);
     char *dir = path_join(p.workspace, rel);
-    char **files = calloc(lab->nfiles, sizeof *files);
-    struct stamp *stamps = calloc(lab->nfiles, sizeof *stamps);
+    struct watcher *w = dir ? watcher_open(dir, lab->files, lab->nfiles) : NULL;
     int rc = 0;
-    if (!dir || !files || !stamps) { rc = 1; goto out; }
-    for (size_t i = 0; i < lab->nfiles; i++) {
-        files[i] = path_join(dir, lab->files[i]);
-        if (!files[i]) { rc = 1; goto out; }
-        take(files[i], &stamps[i]);
-    }
+    if (!w) { rc = 1; goto out; }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -121,13 +95,7 @@ int cmd_watch(const struct cli *c, int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    /* Watch the folder, not the file: editors often save by writing a new
-     * file and renaming it over the old one. */
-    int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (in >= 0 && inotify_add_watch(in, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) < 0) {
-        close(in);
-        in = -1;
-    }
+    int in = watcher_fd(w);
     if (in < 0) printf("(inotify is not available here: looking for changes every %.1f s)\n", poll_s);
 
     int checks = 0;
@@ -142,30 +110,16 @@ int cmd_watch(const struct cli *c, int argc, char **argv)
         if (r < 0 && errno != EINTR) break;
         int again = 0;
         for (int k = 0; r > 0 && k < n; k++) {
-            if (!(pf[k].revents & (POLLIN | POLLHUP))) continue;
-            if (pf[k].fd == in) {
-                char buf[4096];
-                while (read(in, buf, sizeof buf) > 0) {}
-            } else {
-                char line[256];
-                if (!fgets(line, sizeof line, stdin)) stdin_open = 0;
-                else again = 1;
-            }
+            if (pf[k].fd != 0 || !(pf[k].revents & (POLLIN | POLLHUP))) continue;
+            char line[256];
+            if (!fgets(line, sizeof line, stdin)) stdin_open = 0;
+            else again = 1;
         }
-        /* Whatever woke us (or the timeout), the stamps decide. */
-        for (size_t i = 0; i < lab->nfiles; i++) {
-            struct stamp now;
-            take(files[i], &now);
-            if (differs(&now, &stamps[i])) { stamps[i] = now; again = 1; }
-        }
+        if (watcher_changed(w)) again = 1;
         if (again && !stop) run_once(c, &p, lab, ++checks);
     }
-    if (in >= 0) close(in);
 out:
-    if (files)
-        for (size_t i = 0; i < lab->nfiles; i++) free(files[i]);
-    free(files);
-    free(stamps);
+    watcher_close(w);
     free(dir);
     manifest_free(&m);
     paths_free(&p);

@@ -108,7 +108,7 @@ static void close_(void *st)
     free(st);
 }
 
-const struct screen_ops contents_ops = { "contents", draw, key, title, reflow, close_ };
+const struct screen_ops contents_ops = { "contents", draw, key, title, reflow, close_, NULL };
 
 void *contents_open(struct app *a)
 {

@@ -63,7 +63,7 @@ static void close_(void *st)
     free(st);
 }
 
-const struct screen_ops help_ops = { "help", draw, key, title, NULL, close_ };
+const struct screen_ops help_ops = { "help", draw, key, title, NULL, close_, NULL };
 
 void *help_open(struct app *a)
 {

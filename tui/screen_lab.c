@@ -5,6 +5,10 @@
 #include "i18n.h"
 #include "check.h"
 #include "hints.h"
+#include "watcher.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 #include "util.h"
 
 #include <stdio.h>
@@ -21,6 +25,7 @@ struct lab_view {
     struct layout lay;
     int loaded;
     int top, body_rows;
+    struct watcher *watch;   /* non-NULL in watch mode */
 };
 
 /* Text growing by appends; on allocation failure it stays NULL. */
@@ -139,6 +144,51 @@ static void run_check(struct lab_view *s, struct app *a)
     }
 }
 
+/* The learner's copy of the lab. */
+static char *lab_dir(const struct lab_view *s, const struct app *a)
+{
+    char rel[300];
+    snprintf(rel, sizeof rel, "labs/%s", s->lab->dir);
+    return path_join(a->paths.workspace, rel);
+}
+
+/* Open the student file in the learner's editor with the screen handed
+ * over, then check the result. */
+static void edit_file(struct lab_view *s, struct app *a)
+{
+    char *dir = lab_dir(s, a);
+    char *file = dir ? path_join(dir, s->lab->files[0]) : NULL;
+    free(dir);
+    if (!file) { app_status(a, "%s", tr(a->lang, "out of memory")); return; }
+    const char *editor = getenv("VISUAL");
+    if (!editor || !*editor) editor = getenv("EDITOR");
+    if (!editor || !*editor) editor = "vi";
+    setenv("MMAPLAB_EDITOR", editor, 1);
+    a->be->suspend(a->be);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* Through the shell, so EDITOR may carry options ("code -w"). */
+        execl("/bin/sh", "sh", "-c", "exec $MMAPLAB_EDITOR \"$1\"", "sh", file, (char *)NULL);
+        _exit(127);
+    }
+    int ws = 0;
+    if (pid > 0)
+        while (waitpid(pid, &ws, 0) < 0) {}
+    a->be->resume(a->be);
+    free(file);
+    if (pid < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+        app_status(a, tr(a->lang, "the editor (%s) did not finish cleanly"), editor);
+        return;
+    }
+    run_check(s, a);
+}
+
+static void tick(void *st, struct app *a)
+{
+    struct lab_view *s = st;
+    if (s->watch && watcher_changed(s->watch)) run_check(s, a);
+}
+
 static int max_top(const struct lab_view *s)
 {
     int m = (int)s->lay.n - s->body_rows;
@@ -177,6 +227,20 @@ static int key(void *st, struct app *a, enum action act)
         }
         return 1;
     case ACT_CHECK: run_check(s, a); return 1;
+    case ACT_EDIT: edit_file(s, a); return 1;
+    case ACT_WATCH:
+        if (s->watch) {
+            watcher_close(s->watch);
+            s->watch = NULL;
+            app_status(a, "%s", tr(a->lang, "watch mode off"));
+        } else {
+            char *dir = lab_dir(s, a);
+            s->watch = dir ? watcher_open(dir, s->lab->files, s->lab->nfiles) : NULL;
+            free(dir);
+            app_status(a, "%s", tr(a->lang, s->watch ? "watch mode on: saving the file checks it again (c checks now)"
+                                                     : "cannot watch the lab's folder"));
+        }
+        return 1;
     default: return 0;
     }
 }
@@ -199,13 +263,14 @@ static void close_(void *st)
         layout_free(&s->lay);
         doc_free(&s->doc);
     }
+    watcher_close(s->watch);
     free(s->readme);
     free(s->hints);
     free(s->results);
     free(s);
 }
 
-const struct screen_ops lab_ops = { "lab", draw, key, title, reflow, close_ };
+const struct screen_ops lab_ops = { "lab", draw, key, title, reflow, close_, tick };
 
 void *lab_open(struct app *a, const struct lab *lab)
 {

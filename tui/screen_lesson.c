@@ -291,7 +291,7 @@ static void close_(void *st)
     free(s);
 }
 
-const struct screen_ops lesson_ops = { "lesson", draw, key, title, reflow, close_ };
+const struct screen_ops lesson_ops = { "lesson", draw, key, title, reflow, close_, NULL };
 
 void *lesson_open(struct app *a, size_t index)
 {

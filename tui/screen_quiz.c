@@ -181,7 +181,7 @@ static void close_(void *st)
     free(s);
 }
 
-const struct screen_ops quiz_ops = { "quiz", draw, key, title, reflow, close_ };
+const struct screen_ops quiz_ops = { "quiz", draw, key, title, reflow, close_, NULL };
 
 void *quiz_open(struct app *a, size_t lesson)
 {

@@ -69,6 +69,45 @@ start() {
     wait_for "EXITED:0"
 }
 
+@test "e opens the lab's file in \$EDITOR with curses suspended, then checks it" {
+    # The "editor" puts the solution in place, as a student would by typing.
+    cat >"$BATS_TEST_TMPDIR/editor" <<SH
+#!/bin/sh
+cp "$ROOT/solutions/03-page-window/window.c" "\$1"
+SH
+    chmod +x "$BATS_TEST_TMPDIR/editor"
+    t new-session -d -s main -x 100 -y 30 \
+        "stty -g > '$OUT.before'; EDITOR='$BATS_TEST_TMPDIR/editor' MMAPLAB_DATA='$ROOT' MMAPLAB_WORKSPACE='$WS' LANG=C.UTF-8 '$BIN'; echo \"EXITED:\$?\"; stty -g > '$OUT.after'; sleep 60"
+    wait_for "Chapters"
+    t send-keys -t main j j j j j Enter
+    wait_for "(6/14"
+    t send-keys -t main l
+    wait_for "Lab 03"
+    t send-keys -t main e
+    wait_for "Lab 03: 20/20 points" 180
+    cmp "$WS/labs/03-page-window/window.c" "$ROOT/solutions/03-page-window/window.c"
+    t send-keys -t main Q
+    wait_for "EXITED:0"
+    [ "$(cat "$OUT.before")" = "$(cat "$OUT.after")" ]
+}
+
+@test "w watch mode checks again when the file is saved from outside" {
+    start 100 30
+    wait_for "Chapters"
+    t send-keys -t main j j j j j Enter
+    wait_for "(6/14"
+    t send-keys -t main l
+    wait_for "Lab 03"
+    t send-keys -t main w
+    wait_for "watch mode on"
+    cp "$ROOT/solutions/03-page-window/window.c" "$WS/labs/03-page-window/window.c"
+    wait_for "Lab 03: 20/20 points" 180
+    t send-keys -t main w
+    wait_for "watch mode off"
+    t send-keys -t main Q
+    wait_for "EXITED:0"
+}
+
 @test "a storm of resizes, then still responsive" {
     start
     wait_for "Chapters"
