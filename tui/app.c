@@ -33,6 +33,8 @@ mm_status app_init(struct app *a, const char *lang, int ascii)
         return st;
     }
     if (a->progress.warning[0]) app_status(a, "%s", a->progress.warning);
+    else if (a->ascii && !strcmp(a->lang, "zh"))
+        app_status(a, "%s", "Chinese needs a UTF-8 locale (e.g. LANG=C.UTF-8); shown as ?");
     return MM_OK;
 }
 
@@ -248,6 +250,7 @@ int app_run(struct app *a, struct backend *be)
     be->size(be, &a->w, &a->h);
     struct canvas *c = canvas_new(a->w, a->h);
     if (!c) return 1;
+    c->ascii = a->ascii;
     a->canvas = c;
     app_push(a, &contents_ops, contents_open(a));
     if (!a->depth) {
@@ -271,6 +274,7 @@ int app_run(struct app *a, struct backend *be)
             if (w != a->w || h != a->h || w != c->w || h != c->h) {
                 struct canvas *nc = canvas_new(w, h);
                 if (nc) {
+                    nc->ascii = a->ascii;
                     canvas_free(c);
                     c = nc;
                     a->canvas = c;

@@ -50,9 +50,28 @@ int canvas_put(struct canvas *c, int x, int y, const char *text, enum role role,
         const char *src = text + i;
         size_t sl = n;
         if (cp < 0x20 || cp == 0x7F || cp == 0xFFFD) {
-            src = "\xEF\xBF\xBD";
-            sl = 3;
+            src = c->ascii ? "?" : "\xEF\xBF\xBD";
+            sl = c->ascii ? 1 : 3;
             w = 1;
+        } else if (c->ascii && cp >= 0x80) {
+            /* The terminal cannot show it: keep its width, show '?'. */
+            if (w == 0) { i += n; continue; }
+            src = w == 2 ? "??" : "?";
+            sl = (size_t)w;
+            if (x + w > max_x) break;
+            struct cell *q = at(c, x, y);
+            q->ch[0] = '?';
+            q->ch[1] = 0;
+            q->role = role;
+            if (w == 2) {
+                struct cell *r = at(c, x + 1, y);
+                r->ch[0] = '?';
+                r->ch[1] = 0;
+                r->role = role;
+            }
+            x += w;
+            i += n;
+            continue;
         }
         if (w == 0) {
             /* A combining mark belongs to the previous cell. */

@@ -16,6 +16,7 @@ struct cell {
 
 struct canvas {
     int w, h;
+    int ascii;        /* no UTF-8 locale: anything not ASCII becomes '?' */
     struct cell *cells;
 };
 

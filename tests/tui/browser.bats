@@ -108,6 +108,14 @@ screen() {
     assert_output --regexp "(no link on this screen|link: )"
 }
 
+@test "LANG=C: only ASCII reaches the terminal, with a note that Chinese needs UTF-8" {
+    run env LANG=C LC_ALL=C timeout -s KILL 30 "$BIN" --lang zh --keys "<Dump>jjj<Enter>L<Dump>" --size 80x24
+    assert_success
+    assert_output --partial "Chinese needs a UTF-8 locale"
+    run bash -c "printf '%s' \"\$1\" | LC_ALL=C grep -c -P '[\\x80-\\xff]'" _ "$output"
+    assert_output 0
+}
+
 @test "a 1x1 terminal and absurd sizes do not crash" {
     local s
     for s in 1x1 2x1 1x3 29x7 30x8; do
