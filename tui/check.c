@@ -84,7 +84,12 @@ out:
 int check_diag_noise(const char *line, size_t n)
 {
     while (n && (*line == ' ' || *line == '\t')) { line++; n--; }
-    static const char *const prefixes[] = { "(in test file ", "(from function ", "-- FAILED --", NULL };
+    /* bats writes its stack trace over several lines:
+     *   (from function `f' in file x, line 1,
+     *    from function `g' in file y, line 2,
+     *    in test file z.bats, line 3) */
+    static const char *const prefixes[] = { "(in test file ", "(from function ", "from function `",
+                                            "in test file ", "-- FAILED --", NULL };
     for (int i = 0; prefixes[i]; i++) {
         size_t m = strlen(prefixes[i]);
         if (n >= m && !strncmp(line, prefixes[i], m)) return 1;

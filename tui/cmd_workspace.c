@@ -107,6 +107,8 @@ int cmd_init(const struct cli *cl, int argc, char **argv)
         return 2;
     }
     const char *dir = argv[1];
+    /* The workspace being made need not exist yet, even when named. */
+    unsetenv("MMAPLAB_WORKSPACE");
     struct ctx c;
     if (!ctx_open(&c, "init")) return 1;
     DIR *d = opendir(dir);

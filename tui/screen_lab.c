@@ -108,7 +108,7 @@ static char *results_markdown(const struct app *a, const struct lab_result *r)
             for (const char *p = x->diag; *p;) {
                 const char *e = strchr(p, '\n');
                 size_t n = e ? (size_t)(e - p) : strlen(p);
-                int noise = check_diag_noise(p, n);
+                int noise = check_diag_noise(p, n) || strspn(p, " \t") >= n;
                 if (!noise) { adds(&t, "  "); add(&t, p, n); adds(&t, "\n"); }
                 if (!e) break;
                 p = e + 1;

@@ -35,9 +35,18 @@ screen() {
 @test "a lesson, 40x12, Chinese" { screen lesson-40x12-zh zh 40x12 "jjjjjj<Enter><PgDn>"; }
 @test "a lab, 80x24, English" { screen lab-80x24-en en 80x24 "jjj<Enter>l"; }
 @test "a lab with two hints, 40x12, English" { screen lab-hints-40x12-en en 40x12 "jjj<Enter>lhh<End>"; }
-@test "help, 80x24 and 40x12" {
+@test "help, 80x24 and 40x12, English and Chinese" {
     screen help-80x24-en en 80x24 "?"
     screen help-40x12-en en 40x12 "?"
+    screen help-80x24-zh zh 80x24 "?"
+    screen help-40x12-zh zh 40x12 "?"
+}
+
+@test "a lab with check results, 80x24, English" {
+    # The skeleton's failures, with a fixed seed so the messages repeat.
+    MMAPLAB_WORKSPACE=$BATS_TEST_TMPDIR/ws
+    "$BIN" init "$MMAPLAB_WORKSPACE" >/dev/null
+    MMAPLAB_SEED=7 screen lab-results-80x24-en en 80x24 "jjjjj<Enter>lc<Dump>jjjjjj"
 }
 @test "the too-small screen, and back to normal after growing" {
     screen too-small en 80x24 "<Resize 20x5><Dump><Resize 80x24>"
@@ -60,6 +69,7 @@ screen() {
 }
 
 @test "search, 80x24, English" { screen search-80x24-en en 80x24 "/MS_ASYNC<Enter>nn"; }
+@test "search, 40x12, Chinese" { screen search-40x12-zh zh 40x12 "/页缓存<Enter>n"; }
 
 @test "search walks through hits with n and N, across chapters, and says when nothing matches" {
     run timeout -s KILL 30 "$BIN" --keys "/ms_async<Enter><Dump>n<Dump>N<Dump>/zzqqxx<Enter>" --size 80x24
