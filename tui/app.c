@@ -1,6 +1,7 @@
 /* The browser's driver: the loop, the view stack, the bars around the
  * screens, resizing and the terminal-too-small screen. */
 #include "app.h"
+#include "course.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -9,27 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-mm_status app_init(struct app *a, const char *lang, int ascii)
+mm_status app_init(struct app *a, const char *lang, int ascii, char *err, size_t errlen)
 {
     memset(a, 0, sizeof *a);
     snprintf(a->lang, sizeof a->lang, "%s", lang);
     a->ascii = ascii;
-    mm_status st = paths_find(&a->paths);
+    mm_status st = course_load(&a->paths, &a->manifest, err, errlen);
     if (st != MM_OK) return st;
-    char err[256] = "";
-    char *mp = path_join(a->paths.data, "labs/manifest");
-    st = mp ? manifest_load(mp, &a->manifest, err, sizeof err) : MM_ERR_NOMEM;
-    free(mp);
-    if (st != MM_OK) {
-        paths_free(&a->paths);
-        return st;
-    }
     st = lessons_load(a->paths.data, a->lang, &a->lessons);
     if (st == MM_OK) st = progress_load(&a->progress, a->paths.workspace);
     if (st != MM_OK) {
+        snprintf(err, errlen, "%s", mm_strerror(st));
         lessons_free(&a->lessons);
-        manifest_free(&a->manifest);
-        paths_free(&a->paths);
+        course_close(&a->paths, &a->manifest);
         return st;
     }
     if (a->progress.warning[0]) app_status(a, "%s", a->progress.warning);
@@ -52,8 +45,7 @@ void app_free(struct app *a)
     search_clear(&a->search);
     progress_free(&a->progress);
     lessons_free(&a->lessons);
-    manifest_free(&a->manifest);
-    paths_free(&a->paths);
+    course_close(&a->paths, &a->manifest);
 }
 
 void app_status(struct app *a, const char *fmt, ...)

@@ -68,7 +68,8 @@ struct app {
     struct search search;    /* the last search; query "" when none */
 };
 
-mm_status app_init(struct app *a, const char *lang, int ascii);
+/* On failure err says why. */
+mm_status app_init(struct app *a, const char *lang, int ascii, char *err, size_t errlen);
 void app_free(struct app *a);
 /* Run until quit; returns the exit status. */
 int app_run(struct app *a, struct backend *be);

@@ -18,9 +18,9 @@ int cmd_browse(const struct cli *c, const char *keys, const char *size)
         return cmd_list(c, 1, argv);
     }
     struct app a;
-    mm_status st = app_init(&a, c->lang, c->ascii);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab: %s\n", mm_strerror(st));
+    char err[300];
+    if (app_init(&a, c->lang, c->ascii, err, sizeof err) != MM_OK) {
+        fprintf(stderr, "mmaplab: %s\n", err);
         return 1;
     }
     int rc;

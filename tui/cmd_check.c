@@ -1,5 +1,6 @@
 #include "check.h"
 #include "cli.h"
+#include "course.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -25,21 +26,9 @@ int cmd_check(const struct cli *c, int argc, char **argv)
         else return usage();
     }
     struct paths p;
-    mm_status st = paths_find(&p);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab: %s\n", mm_strerror(st));
-        return 1;
-    }
-    char err[256] = "";
     struct manifest m;
-    char *mpath = path_join(p.data, "labs/manifest");
-    st = mpath ? manifest_load(mpath, &m, err, sizeof err) : MM_ERR_NOMEM;
-    free(mpath);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab: %s\n", err[0] ? err : mm_strerror(st));
-        paths_free(&p);
-        return 1;
-    }
+    if (!course_open(&p, &m, NULL)) return 1;
+    mm_status st;
     if (root && !file_exists(root)) {
         fprintf(stderr, "mmaplab check: --root %s: no such folder\n", root);
         manifest_free(&m);

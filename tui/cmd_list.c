@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "course.h"
 #include "lessons.h"
 #include "manifest.h"
 #include "paths.h"
@@ -15,23 +16,10 @@ int cmd_list(const struct cli *c, int argc, char **argv)
         return 2;
     }
     struct paths p;
-    mm_status st = paths_find(&p);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab: %s\n", mm_strerror(st));
-        return 1;
-    }
-    char err[256] = "";
     struct manifest m;
-    char *mpath = path_join(p.data, "labs/manifest");
-    st = mpath ? manifest_load(mpath, &m, err, sizeof err) : MM_ERR_NOMEM;
-    free(mpath);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab: %s\n", err[0] ? err : mm_strerror(st));
-        paths_free(&p);
-        return 1;
-    }
+    if (!course_open(&p, &m, NULL)) return 1;
     struct lesson_list ll;
-    st = lessons_load(p.data, c->lang, &ll);
+    mm_status st = lessons_load(p.data, c->lang, &ll);
     if (st != MM_OK) {
         fprintf(stderr, "mmaplab: %s\n", mm_strerror(st));
         manifest_free(&m);

@@ -5,6 +5,7 @@
  * change anyway. Enter re-runs the check by hand; Ctrl-C ends. */
 #include "check.h"
 #include "cli.h"
+#include "course.h"
 #include "util.h"
 #include "watcher.h"
 
@@ -61,20 +62,7 @@ int cmd_watch(const struct cli *c, int argc, char **argv)
     }
     struct paths p;
     struct manifest m;
-    char err[256] = "";
-    mm_status st = paths_find(&p);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab watch: %s\n", mm_strerror(st));
-        return 1;
-    }
-    char *mp = path_join(p.data, "labs/manifest");
-    st = mp ? manifest_load(mp, &m, err, sizeof err) : MM_ERR_NOMEM;
-    free(mp);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab watch: %s\n", err[0] ? err : mm_strerror(st));
-        paths_free(&p);
-        return 1;
-    }
+    if (!course_open(&p, &m, "watch")) return 1;
     const struct lab *lab = manifest_find(&m, key);
     if (!lab) {
         fprintf(stderr, "mmaplab watch: no lab '%s'; `mmaplab list` shows the labs\n", key);

@@ -1,5 +1,6 @@
 /* Commands about the learner's workspace: init, progress, hint, reset. */
 #include "cli.h"
+#include "course.h"
 #include "doc.h"
 #include "hints.h"
 #include "lessons.h"
@@ -30,20 +31,11 @@ struct ctx {
 static int ctx_open(struct ctx *c, const char *cmd)
 {
     memset(c, 0, sizeof *c);
-    mm_status st = paths_find(&c->p);
+    if (!course_open(&c->p, &c->m, cmd)) return 0;
+    mm_status st = progress_load(&c->prog, c->p.workspace);
     if (st != MM_OK) {
         fprintf(stderr, "mmaplab %s: %s\n", cmd, mm_strerror(st));
-        return 0;
-    }
-    char err[256] = "";
-    char *mp = path_join(c->p.data, "labs/manifest");
-    st = mp ? manifest_load(mp, &c->m, err, sizeof err) : MM_ERR_NOMEM;
-    free(mp);
-    if (st == MM_OK) st = progress_load(&c->prog, c->p.workspace);
-    if (st != MM_OK) {
-        fprintf(stderr, "mmaplab %s: %s\n", cmd, err[0] ? err : mm_strerror(st));
-        manifest_free(&c->m);
-        paths_free(&c->p);
+        course_close(&c->p, &c->m);
         return 0;
     }
     if (c->prog.warning[0]) fprintf(stderr, "mmaplab: %s\n", c->prog.warning);
@@ -53,8 +45,7 @@ static int ctx_open(struct ctx *c, const char *cmd)
 static void ctx_close(struct ctx *c)
 {
     progress_free(&c->prog);
-    manifest_free(&c->m);
-    paths_free(&c->p);
+    course_close(&c->p, &c->m);
 }
 
 static const struct lab *find_lab(struct ctx *c, const char *cmd, const char *key)
