@@ -35,7 +35,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 TOOLS    := $(B)/tools/sandbox $(B)/tools/calltrace.so
 LINT_BIN := $(if $(wildcard tests/lessons/lessonlint.c),$(B)/lessonlint)
 
-.PHONY: all run test check clean install uninstall deps deps-test asan unit
+.PHONY: all run test check clean install uninstall deps deps-test asan unit bench
 
 all: $(B)/mmaplab $(TOOLS)
 
@@ -99,6 +99,12 @@ run: all
 # directions (solutions pass, untouched skeletons fail), plus ASan/UBSan runs.
 test: deps-test all asan unit $(LINT_BIN)
 	@tests/run
+
+# Figures and ratios against baselines measured in the same run; written to
+# build/bench.txt. Nothing is asserted.
+bench: all
+	@scripts/deps bench
+	@bench/run
 
 check: all
 	@test -n "$(LAB)" || { echo "usage: make check LAB=NN" >&2; exit 2; }

@@ -66,3 +66,22 @@ SH
     run sh -c "groff -ww -man -z -K utf8 '$ROOT/man/mmaplab.1' 2>&1"
     assert_output ""
 }
+
+@test "make check LAB=03 fails with readable messages on the skeleton and passes with the solution" {
+    local ws=$BATS_TEST_TMPDIR/ws
+    MMAPLAB_DATA=$ROOT "$ROOT/build/mmaplab" init "$ws" >/dev/null
+    MMAPLAB_WORKSPACE=$ws run make -s -C "$ROOT" check LAB=03
+    assert_failure
+    assert_output --partial "BAD "
+    assert_output --partial "Score: "
+    cp "$ROOT/solutions/03-page-window/window.c" "$ws/labs/03-page-window/"
+    MMAPLAB_WORKSPACE=$ws run make -s -C "$ROOT" check LAB=03
+    assert_success
+    assert_output --partial "Score: 20/20"
+}
+
+@test "make check without LAB says how to use it" {
+    run make -s -C "$ROOT" check
+    assert_failure
+    assert_output --partial "usage: make check LAB=NN"
+}
