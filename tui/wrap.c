@@ -103,6 +103,12 @@ mm_status wrap_spans(const struct span *spans, size_t n, int first, int rest, st
         st = emit(out, &f, spans, 0, 0, &cap);
         goto out;
     }
+    /* Most code lines, table cells and short paragraphs fit as they are:
+     * no need to ask for break opportunities. */
+    if (!memchr(f.text, '\n', f.len) && text_width_n(f.text, f.len) <= first) {
+        st = emit(out, &f, spans, 0, f.len, &cap);
+        goto out;
+    }
     brks = malloc(f.len);
     if (!brks) { st = MM_ERR_NOMEM; goto out; }
     static int ready;
