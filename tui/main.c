@@ -31,6 +31,9 @@ static const char help_text[] =
     "  reset [--yes] LAB  put the lab's skeleton back (your file is kept as a backup)\n"
     "  init DIR           make DIR a workspace with a copy of every lab\n"
     "  progress           chapters read, lab scores, where to resume\n"
+    "  grade [SUBMISSION] grade a submission (folder, workspace, .tar.gz or .zip):\n"
+    "                     --format text|tap|junit|gradescope|exercism, --output FILE,\n"
+    "                     --labs LIST\n"
     "\n"
     "options:\n"
     "  --lang en|zh       language of the lessons (default: from LC_ALL/LC_MESSAGES/LANG)\n"
@@ -101,6 +104,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "hint")) return cmd_hint(&c, argc - i, argv + i);
     if (!strcmp(cmd, "reset")) return cmd_reset(&c, argc - i, argv + i);
     if (!strcmp(cmd, "watch")) return cmd_watch(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "grade")) return cmd_grade(&c, argc - i, argv + i);
     if (!strcmp(cmd, "help")) {
         fputs(help_text, stdout);
         return 0;
