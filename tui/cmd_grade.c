@@ -24,17 +24,19 @@ static int usage(void)
     return 2;
 }
 
+/* Render a report in memory, then replace the file atomically. */
 static int write_to(const char *path, void (*fn)(FILE *, const void *, enum grade_format), const void *arg,
                     enum grade_format fmt)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
     if (!f) return -1;
     fn(f, arg, fmt);
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0) { fclose(f); unlink(tmp); return -1; }
-    if (fclose(f) != 0 || rename(tmp, path) != 0) { unlink(tmp); return -1; }
-    return 0;
+    if (fclose(f) != 0) { free(buf); return -1; }
+    mm_status st = write_file_atomic(path, buf, len);
+    free(buf);
+    return st == MM_OK ? 0 : -1;
 }
 
 static void put_failure(FILE *f, const void *why, enum grade_format fmt)

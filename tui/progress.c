@@ -158,17 +158,6 @@ mm_status progress_load(struct progress *p, const char *workspace)
     return MM_OK;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0) { if (errno == EINTR) continue; return -1; }
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 mm_status progress_save(const struct progress *p)
 {
     if (!p->path) return MM_ERR_USAGE;
@@ -192,25 +181,7 @@ mm_status progress_save(const struct progress *p)
         else if (numbers == 1) len += (size_t)snprintf(buf + len, cap - len, "%s %s %d\n", e->kind, e->key, e->a);
         else len += (size_t)snprintf(buf + len, cap - len, "%s %s %d %d\n", e->kind, e->key, e->a, e->b);
     }
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", p->path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    mm_status st = MM_ERR_IO;
-    if (fd >= 0) {
-        /* Data first, then the name: a crash leaves either the old state
-         * or the new one, never a mix. */
-        if (write_all(fd, buf, len) == 0 && fsync(fd) == 0) st = MM_OK;
-        if (close(fd) != 0) st = MM_ERR_IO;
-        if (st == MM_OK && rename(tmp, p->path) != 0) st = MM_ERR_IO;
-        if (st != MM_OK) unlink(tmp);
-    }
-    if (st == MM_OK) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            if (fsync(dfd) != 0) st = MM_ERR_IO;
-            close(dfd);
-        }
-    }
+    mm_status st = write_file_atomic(p->path, buf, len);
     free(buf);
     return st;
 }

@@ -1,10 +1,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 char *xstrndup(const char *s, size_t n)
 {
@@ -58,4 +60,45 @@ int file_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0) { if (errno == EINTR) continue; return -1; }
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+mm_status write_file_atomic(const char *path, const char *data, size_t len)
+{
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 32), *dir = malloc(pl + 2);
+    if (!tmp || !dir) { free(tmp); free(dir); return MM_ERR_NOMEM; }
+    snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
+    memcpy(dir, path, pl + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else strcpy(dir, ".");
+    mm_status st = MM_ERR_IO;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        if (write_all(fd, data, len) == 0 && fsync(fd) == 0) st = MM_OK;
+        if (close(fd) != 0) st = MM_ERR_IO;
+        if (st == MM_OK && rename(tmp, path) != 0) st = MM_ERR_IO;
+        if (st != MM_OK) unlink(tmp);
+    }
+    if (st == MM_OK) {
+        int dfd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            if (fsync(dfd) != 0) st = MM_ERR_IO;
+            close(dfd);
+        }
+    }
+    free(tmp);
+    free(dir);
+    return st;
 }

@@ -12,5 +12,9 @@ mm_status read_file(const char *path, char **out, size_t *len);
 /* "a" + "/" + "b" into a new heap string. */
 char *path_join(const char *a, const char *b);
 int file_exists(const char *path);
+/* Replace a file so that a crash leaves the old content or the new one,
+ * never a mix: a temporary file in the same folder, fsync, rename over
+ * the target, fsync of the folder. */
+mm_status write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif
