@@ -129,7 +129,12 @@ SH
     for sig in TERM INT; do
         start
         wait_for "Chapters"
-        pkill -"$sig" -f "^$BIN\$" || pkill -"$sig" -x mmaplab
+        # Only this session's program: other tests may run a browser too.
+        local shell pid
+        shell=$(t list-panes -t main -F '#{pane_pid}')
+        pid=$(pgrep -P "$shell" | head -1)
+        [ -n "$pid" ] || fail "cannot find the browser under the tmux shell $shell"
+        kill -"$sig" "$pid"
         wait_for "EXITED:"
         [ "$(cat "$OUT.before")" = "$(cat "$OUT.after")" ]
         t kill-server
