@@ -28,33 +28,6 @@ struct lab_view {
     struct watcher *watch;   /* non-NULL in watch mode */
 };
 
-/* Text growing by appends; on allocation failure it stays NULL. */
-struct text {
-    char *s;
-    size_t len, cap;
-};
-
-static void add(struct text *t, const char *s, size_t n)
-{
-    if (!t->s && t->cap) return; /* an earlier failure */
-    if (t->len + n + 1 > t->cap) {
-        size_t nc = (t->cap ? t->cap : 1024);
-        while (nc < t->len + n + 1) nc *= 2;
-        char *p = realloc(t->s, nc);
-        if (!p) { free(t->s); t->s = NULL; t->cap = 1; return; }
-        t->s = p;
-        t->cap = nc;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = 0;
-}
-
-static void adds(struct text *t, const char *s)
-{
-    add(t, s, strlen(s));
-}
-
 static void build(struct lab_view *s, struct app *a)
 {
     if (s->loaded) {
@@ -62,21 +35,21 @@ static void build(struct lab_view *s, struct app *a)
         doc_free(&s->doc);
         s->loaded = 0;
     }
-    struct text t = {0};
-    adds(&t, s->readme ? s->readme : tr(a->lang, "(this lab has no README.md)"));
-    adds(&t, "\n\n---\n\n");
+    struct strbuf t = {0};
+    sb_adds(&t, s->readme ? s->readme : tr(a->lang, "(this lab has no README.md)"));
+    sb_adds(&t, "\n\n---\n\n");
     for (int k = 0; k < s->shown && s->hints; k++) {
         const char *end, *h = hints_section(s->hints, k, &end);
-        if (h) { add(&t, h, (size_t)(end - h)); adds(&t, "\n\n"); }
+        if (h) { sb_add(&t, h, (size_t)(end - h)); sb_adds(&t, "\n\n"); }
     }
     if (s->shown < s->n_hints) {
         char line[128];
         snprintf(line, sizeof line, tr(a->lang, "*Press h for hint %d of %d.*"), s->shown + 1, s->n_hints);
-        adds(&t, line);
-        adds(&t, "\n\n");
+        sb_adds(&t, line);
+        sb_adds(&t, "\n\n");
     }
-    if (s->results) adds(&t, s->results);
-    else adds(&t, tr(a->lang, "*Press c to check your work.*"));
+    if (s->results) sb_adds(&t, s->results);
+    else sb_adds(&t, tr(a->lang, "*Press c to check your work.*"));
     if (!t.s) { app_status(a, "%s", tr(a->lang, "out of memory")); return; }
     if (doc_parse(t.s, t.len, &s->doc) == MM_OK) {
         if (doc_layout(&s->doc, a->w, a->ascii, &s->lay) == MM_OK) s->loaded = 1;
@@ -88,35 +61,35 @@ static void build(struct lab_view *s, struct app *a)
 /* The check's results as Markdown. */
 static char *results_markdown(const struct app *a, const struct lab_result *r)
 {
-    struct text t = {0};
+    struct strbuf t = {0};
     char line[512];
     snprintf(line, sizeof line, "## %s\n\n", tr(a->lang, "Check"));
-    adds(&t, line);
+    sb_adds(&t, line);
     snprintf(line, sizeof line, tr(a->lang, "**%d/%d points**"), r->score, r->max);
-    adds(&t, line);
+    sb_adds(&t, line);
     snprintf(line, sizeof line, "\n\n");
-    adds(&t, line);
+    sb_adds(&t, line);
     for (size_t i = 0; i < r->tap.n; i++) {
         const struct tap_test *x = &r->tap.tests[i];
         const char *word = x->outcome == TAP_PASS ? "GOOD" : x->outcome == TAP_SKIP ? "SKIP" : "BAD";
         char pts[32] = "";
         if (x->points > 0) snprintf(pts, sizeof pts, " %d/%d", x->outcome == TAP_PASS ? x->points : 0, x->points);
         snprintf(line, sizeof line, "- **%s**%s %s\n", word, pts, x->name);
-        adds(&t, line);
+        sb_adds(&t, line);
         if ((x->outcome == TAP_FAIL || x->outcome == TAP_TODO_FAIL) && x->diag) {
-            adds(&t, "\n  ```text\n");
+            sb_adds(&t, "\n  ```text\n");
             for (const char *p = x->diag; *p;) {
                 const char *e = strchr(p, '\n');
                 size_t n = e ? (size_t)(e - p) : strlen(p);
                 int noise = check_diag_noise(p, n) || strspn(p, " \t") >= n;
-                if (!noise) { adds(&t, "  "); add(&t, p, n); adds(&t, "\n"); }
+                if (!noise) { sb_adds(&t, "  "); sb_add(&t, p, n); sb_adds(&t, "\n"); }
                 if (!e) break;
                 p = e + 1;
             }
-            adds(&t, "  ```\n\n");
+            sb_adds(&t, "  ```\n\n");
         }
     }
-    if (!r->complete) { adds(&t, "\n"); adds(&t, tr(a->lang, "**The test run ended early.**")); }
+    if (!r->complete) { sb_adds(&t, "\n"); sb_adds(&t, tr(a->lang, "**The test run ended early.**")); }
     return t.s;
 }
 

@@ -21,36 +21,13 @@ struct quiz_view {
     int loaded, top, rows;
 };
 
-/* A growing Markdown text. */
-struct md {
-    char *s;
-    size_t len, cap;
-    int failed;
-};
-
-static void put(struct md *m, const char *text)
-{
-    size_t n = strlen(text);
-    if (m->failed) return;
-    if (m->len + n + 1 > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 1024;
-        while (nc < m->len + n + 1) nc *= 2;
-        char *p = realloc(m->s, nc);
-        if (!p) { m->failed = 1; return; }
-        m->s = p;
-        m->cap = nc;
-    }
-    memcpy(m->s + m->len, text, n + 1);
-    m->len += n;
-}
-
 /* Quiz text goes into Markdown as plain text: escape what would format. */
-static void put_plain(struct md *m, const char *text)
+static void put_plain(struct strbuf *m, const char *text)
 {
     char one[3] = { '\\', 0, 0 };
     for (const char *p = text; *p; p++) {
-        if (strchr("\\`*_[]<>#|", *p)) { one[1] = *p; put(m, one); }
-        else { char c[2] = { *p, 0 }; put(m, c); }
+        if (strchr("\\`*_[]<>#|", *p)) { one[1] = *p; sb_adds(m, one); }
+        else { char c[2] = { *p, 0 }; sb_adds(m, c); }
     }
 }
 
@@ -61,23 +38,23 @@ static void rebuild(struct quiz_view *s, struct app *a)
         doc_free(&s->page);
         s->loaded = 0;
     }
-    struct md m = {0};
+    struct strbuf m = {0};
     char line[256];
     if (s->at >= s->n) {
         snprintf(line, sizeof line, tr(a->lang, "You answered %d of %zu questions right."), s->right, s->n);
-        put(&m, "## ");
-        put(&m, line);
-        put(&m, "\n\n");
-        put(&m, tr(a->lang, "Press q to go back to the chapter."));
-        put(&m, "\n");
+        sb_adds(&m, "## ");
+        sb_adds(&m, line);
+        sb_adds(&m, "\n\n");
+        sb_adds(&m, tr(a->lang, "Press q to go back to the chapter."));
+        sb_adds(&m, "\n");
     } else {
         const quiz_question *q = s->qs[s->at];
         snprintf(line, sizeof line, tr(a->lang, "Question %zu of %zu"), s->at + 1, s->n);
-        put(&m, "## ");
-        put(&m, line);
-        put(&m, "\n\n");
+        sb_adds(&m, "## ");
+        sb_adds(&m, line);
+        sb_adds(&m, "\n\n");
         put_plain(&m, q->text);
-        put(&m, "\n\n");
+        sb_adds(&m, "\n\n");
         for (size_t o = 0; o < q->n_options; o++) {
             /* The mark sits inside the bold label: Markdown would eat
              * leading blanks. */
@@ -86,23 +63,23 @@ static void rebuild(struct quiz_view *s, struct app *a)
             else if (s->answered && (int)o == s->chosen) mark = a->ascii ? "no " : "\xE2\x9C\x97 ";
             else if (!s->answered && (int)o == s->cursor) mark = a->ascii ? "> " : "\xE2\x96\xB8 ";
             snprintf(line, sizeof line, "**%s%c)** ", mark, (char)('a' + o));
-            put(&m, "- ");
-            put(&m, line);
+            sb_adds(&m, "- ");
+            sb_adds(&m, line);
             put_plain(&m, q->options[o]);
-            put(&m, "\n");
+            sb_adds(&m, "\n");
         }
-        put(&m, "\n");
+        sb_adds(&m, "\n");
         if (s->answered) {
-            put(&m, (size_t)s->chosen == q->right ? tr(a->lang, "**Right.**") : tr(a->lang, "**Not quite.**"));
-            put(&m, " ");
+            sb_adds(&m, (size_t)s->chosen == q->right ? tr(a->lang, "**Right.**") : tr(a->lang, "**Not quite.**"));
+            sb_adds(&m, " ");
             put_plain(&m, q->explanation);
-            put(&m, "\n\n*");
-            put(&m, tr(a->lang, "Enter: next question"));
-            put(&m, "*\n");
+            sb_adds(&m, "\n\n*");
+            sb_adds(&m, tr(a->lang, "Enter: next question"));
+            sb_adds(&m, "*\n");
         } else {
-            put(&m, "*");
-            put(&m, tr(a->lang, "j/k choose, Enter answers"));
-            put(&m, "*\n");
+            sb_adds(&m, "*");
+            sb_adds(&m, tr(a->lang, "j/k choose, Enter answers"));
+            sb_adds(&m, "*\n");
         }
     }
     if (m.failed || !m.s) { free(m.s); app_status(a, "%s", tr(a->lang, "out of memory")); return; }

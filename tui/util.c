@@ -102,3 +102,29 @@ mm_status write_file_atomic(const char *path, const char *data, size_t len)
     free(dir);
     return st;
 }
+
+void sb_add(struct strbuf *b, const char *s, size_t n)
+{
+    if (b->failed) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 1024;
+        while (nc < b->len + n + 1) nc *= 2;
+        char *p = realloc(b->s, nc);
+        if (!p) {
+            free(b->s);
+            b->s = NULL;
+            b->failed = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = nc;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+void sb_adds(struct strbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}

@@ -12,6 +12,16 @@ mm_status read_file(const char *path, char **out, size_t *len);
 /* "a" + "/" + "b" into a new heap string. */
 char *path_join(const char *a, const char *b);
 int file_exists(const char *path);
+/* Text growing by appends. On allocation failure the text is freed, s is
+ * NULL and failed is set; later appends do nothing. */
+struct strbuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+};
+void sb_add(struct strbuf *b, const char *s, size_t n);
+void sb_adds(struct strbuf *b, const char *s);
+
 /* Replace a file so that a crash leaves the old content or the new one,
  * never a mix: a temporary file in the same folder, fsync, rename over
  * the target, fsync of the folder. */
