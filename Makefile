@@ -34,6 +34,10 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 TOOLS    := $(B)/tools/sandbox $(B)/tools/calltrace.so
 LINT_BIN := $(if $(wildcard tests/lessons/lessonlint.c),$(B)/lessonlint)
+# Further targets (grading packages, fuzzing, linting) live in mk/*.mk; each
+# may add to TEST_DEPS what `make test` must build first.
+TEST_DEPS :=
+include $(sort $(wildcard mk/*.mk))
 
 .PHONY: all run test check clean install uninstall deps deps-test asan unit bench
 
@@ -97,7 +101,7 @@ run: all
 
 # The whole suite: unit, command line, lessons, and every lab in both
 # directions (solutions pass, untouched skeletons fail), plus ASan/UBSan runs.
-test: deps-test all asan unit $(LINT_BIN)
+test: deps-test all asan unit $(LINT_BIN) $(TEST_DEPS)
 	@tests/run
 
 # Figures and ratios against baselines measured in the same run; written to
