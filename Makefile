@@ -102,7 +102,7 @@ run: all
 # The whole suite: unit, command line, lessons, and every lab in both
 # directions (solutions pass, untouched skeletons fail), plus ASan/UBSan runs.
 test: deps-test all asan unit $(LINT_BIN) $(TEST_DEPS)
-	@tests/run
+	@MMAPLAB_BUILD=$(B) tests/run
 
 # Figures and ratios against baselines measured in the same run; written to
 # build/bench.txt. Nothing is asserted.
