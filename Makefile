@@ -32,7 +32,7 @@ ASAN_OBJ := $(TUI_SRC:tui/%.c=$(B)/asan/obj/%.o) $(B)/asan/obj/po_zh.o
 LIB_ASAN_OBJ := $(filter-out $(B)/asan/obj/main.o,$(ASAN_OBJ))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
-TOOLS    := $(B)/tools/sandbox $(B)/tools/calltrace.so
+TOOLS    := $(B)/tools/sandbox $(B)/tools/calltrace.so $(B)/tools/contain
 LINT_BIN := $(if $(wildcard tests/lessons/lessonlint.c),$(B)/lessonlint)
 # Further targets (grading packages, fuzzing, linting) live in mk/*.mk; each
 # may add to TEST_DEPS what `make test` must build first.
@@ -87,6 +87,10 @@ $(B)/tools/sandbox: tests/lib/sandbox.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g $< -o $@
 
+$(B)/tools/contain: tests/lib/contain.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $< -o $@
+
 $(B)/tools/calltrace.so: tests/lib/calltrace.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -fPIC -shared -fvisibility=hidden $< -o $@ -ldl
@@ -118,6 +122,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(B)/mmaplab $(DESTDIR)$(BINDIR)/mmaplab
 	install -m 755 $(B)/tools/sandbox $(DESTDIR)$(LIBEXECDIR)/sandbox
+	install -m 755 $(B)/tools/contain $(DESTDIR)$(LIBEXECDIR)/contain
 	install -m 644 $(B)/tools/calltrace.so $(DESTDIR)$(LIBEXECDIR)/calltrace.so
 	install -m 644 man/mmaplab.1 $(DESTDIR)$(MANDIR)/man1/mmaplab.1
 	for d in lessons labs tests/labs tests/lib; do \

@@ -21,14 +21,15 @@ static char *env_pair(const char *name, const char *value)
     return s;
 }
 
-mm_status lab_check(const struct paths *p, const struct lab *lab, const char *lab_root,
-                    struct lab_result *out)
+mm_status lab_check_run(const struct paths *p, const struct lab *lab, const char *lab_root,
+                        const struct check_how *how, char **raw)
 {
-    memset(out, 0, sizeof *out);
+    *raw = NULL;
     mm_status st = MM_ERR_NOMEM;
     char *tests = path_join(p->data, "tests/labs");
     char *bats_name = NULL, *bats_file = NULL, *root = NULL;
-    char *env[5] = {0};
+    enum { MAX_ENV = 16, MAX_ARGV = 32 };
+    char *env[MAX_ENV] = {0};
     size_t bl = strlen(lab->dir) + 6;
     bats_name = malloc(bl);
     if (!tests || !bats_name) goto out;
@@ -45,18 +46,43 @@ mm_status lab_check(const struct paths *p, const struct lab *lab, const char *la
     if (p->tools) env[k++] = env_pair("MMAPLAB_TOOLS", p->tools);
     for (size_t i = 0; i < k; i++)
         if (!env[i]) goto out;
+    /* The caller's own strings are only borrowed: run_capture hands them
+     * to putenv in the child. */
+    char *run_env[MAX_ENV * 2] = {0};
+    size_t e = 0;
+    for (size_t i = 0; i < k; i++) run_env[e++] = env[i];
+    for (size_t i = 0; how && how->env && how->env[i] && e + 1 < MAX_ENV * 2; i++) run_env[e++] = how->env[i];
 
-    char *argv[] = { "bats", "--tap", bats_file, NULL };
+    char *argv[MAX_ARGV];
+    size_t a = 0;
+    for (size_t i = 0; how && how->prefix && how->prefix[i] && a + 4 < MAX_ARGV; i++) argv[a++] = how->prefix[i];
+    argv[a++] = "bats";
+    argv[a++] = "--tap";
+    argv[a++] = bats_file;
+    argv[a] = NULL;
     int ws = 0;
-    st = run_capture(argv, env, &out->raw, &ws);
+    st = run_capture(argv, run_env, raw, &ws);
     if (st != MM_OK) goto out;
-    if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127 && strstr(out->raw, "cannot run bats")) {
+    if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127 && strstr(*raw, "cannot run bats")) {
+        free(*raw);
+        *raw = NULL;
         st = MM_ERR_NO_BATS;
-        goto out;
     }
-    st = tap_parse(out->raw, &out->tap);
-    if (st != MM_OK) goto out;
+out:
+    for (size_t i = 0; i < MAX_ENV; i++) free(env[i]);
+    free(tests);
+    free(bats_name);
+    free(bats_file);
+    free(root);
+    return st;
+}
 
+mm_status lab_result_from_raw(const struct lab *lab, char *raw, struct lab_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->raw = raw;
+    mm_status st = tap_parse(out->raw, &out->tap);
+    if (st != MM_OK) return st;
     out->max = lab->points;
     out->complete = tap_complete(&out->tap);
     for (size_t i = 0; i < out->tap.n; i++) {
@@ -70,13 +96,17 @@ mm_status lab_check(const struct paths *p, const struct lab *lab, const char *la
         }
     }
     if (out->score > out->max) out->score = out->max;
-out:
-    for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) free(env[i]);
-    free(tests);
-    free(bats_name);
-    free(bats_file);
-    free(root);
-    return st;
+    return MM_OK;
+}
+
+mm_status lab_check(const struct paths *p, const struct lab *lab, const char *lab_root,
+                    struct lab_result *out)
+{
+    memset(out, 0, sizeof *out);
+    char *raw = NULL;
+    mm_status st = lab_check_run(p, lab, lab_root, NULL, &raw);
+    if (st != MM_OK) return st;
+    return lab_result_from_raw(lab, raw, out);
 }
 
 /* bats' own location lines and batslib's frame help the test's author, not

@@ -24,6 +24,21 @@ mm_status lab_check(const struct paths *p, const struct lab *lab, const char *la
                     struct lab_result *out);
 void lab_result_free(struct lab_result *r);
 
+/* How the grader runs a lab: a command the test runner is started under
+ * (a time limit, the namespaces of tests/lib/contain.c) and more
+ * "NAME=value" environment strings. Either may be NULL. */
+struct check_how {
+    char *const *prefix;
+    char *const *env;
+};
+
+/* The two halves of lab_check, for a grader that runs labs in parallel
+ * processes: run the tests and keep what the runner printed, then score
+ * it (lab_result_from_raw takes ownership of raw). */
+mm_status lab_check_run(const struct paths *p, const struct lab *lab, const char *lab_root,
+                        const struct check_how *how, char **raw);
+mm_status lab_result_from_raw(const struct lab *lab, char *raw, struct lab_result *out);
+
 /* Human-readable report: GOOD / BAD / SKIP per test, failure messages,
  * score. colour: use ANSI colours. */
 /* bats' own location lines and batslib's frame, which help a test's author

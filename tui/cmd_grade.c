@@ -15,10 +15,13 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: mmaplab grade [--format text|tap|junit|gradescope|exercism] [--output FILE]\n"
-                    "                     [--output-dir DIR] [--labs LIST] [SUBMISSION]\n"
+    fprintf(stderr, "usage: mmaplab grade [--format text|tap|junit|gradescope|exercism|csv] [--output FILE]\n"
+                    "                     [--output-dir DIR] [--labs LIST] [--jobs N] [--lab-timeout S]\n"
+                    "                     [SUBMISSION]\n"
+                    "  --jobs N grades N labs at once; --lab-timeout S stops one lab's tests after\n"
+                    "  S seconds (default 600) and scores what finished\n"
                     "  --output-dir DIR writes every format: results.txt, results.tap, results.xml,\n"
-                    "  gradescope.json and exercism.json\n"
+                    "  gradescope.json, exercism.json and scores.csv\n"
                     "  SUBMISSION: a folder of NN-slug/ lab folders, a workspace holding labs/,\n"
                     "  or a .tar.gz or .zip of either (default: your workspace's labs/)\n");
     return 2;
@@ -49,11 +52,24 @@ static void put_grade(FILE *f, const void *g, enum grade_format fmt)
     grade_write(f, g, fmt);
 }
 
+static int positive(const char *s, int *out, const char *what)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 1 || v > 100000) {
+        fprintf(stderr, "mmaplab grade: %s needs a whole number from 1 up, got '%s'\n", what, s);
+        return 0;
+    }
+    *out = (int)v;
+    return 1;
+}
+
 int cmd_grade(const struct cli *c, int argc, char **argv)
 {
     (void)c;
     enum grade_format fmt = FORMAT_TEXT;
-    const char *output = NULL, *labs = NULL, *submission = NULL, *outdir = NULL;
+    const char *output = NULL, *submission = NULL, *outdir = NULL;
+    struct grade_options opt = { NULL, 1, 600 };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             if (!grade_format_parse(argv[++i], &fmt)) {
@@ -62,8 +78,12 @@ int cmd_grade(const struct cli *c, int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "--output") && i + 1 < argc) output = argv[++i];
         else if (!strcmp(argv[i], "--output-dir") && i + 1 < argc) outdir = argv[++i];
-        else if (!strcmp(argv[i], "--labs") && i + 1 < argc) labs = argv[++i];
-        else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) i++; /* labs run one after another */
+        else if (!strcmp(argv[i], "--labs") && i + 1 < argc) opt.labs = argv[++i];
+        else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
+            if (!positive(argv[++i], &opt.jobs, "--jobs")) return usage();
+        } else if (!strcmp(argv[i], "--lab-timeout") && i + 1 < argc) {
+            if (!positive(argv[++i], &opt.lab_timeout, "--lab-timeout")) return usage();
+        }
         else if (argv[i][0] != '-' && !submission) submission = argv[i];
         else return usage();
     }
@@ -81,7 +101,7 @@ int cmd_grade(const struct cli *c, int argc, char **argv)
     if (!submission) submission = def = path_join(p.workspace, "labs");
     char err[600] = "";
     struct grade g;
-    mm_status st = submission ? grade_run(&p, &m, submission, labs, &g, err, sizeof err) : MM_ERR_NOMEM;
+    mm_status st = submission ? grade_run(&p, &m, submission, &opt, &g, err, sizeof err) : MM_ERR_NOMEM;
     int rc;
     if (st != MM_OK) {
         fprintf(stderr, "mmaplab grade: %s\n", err);
@@ -99,6 +119,7 @@ int cmd_grade(const struct cli *c, int argc, char **argv)
             static const struct { const char *file; enum grade_format f; } all[] = {
                 { "results.txt", FORMAT_TEXT }, { "results.tap", FORMAT_TAP }, { "results.xml", FORMAT_JUNIT },
                 { "gradescope.json", FORMAT_GRADESCOPE }, { "exercism.json", FORMAT_EXERCISM },
+                { "scores.csv", FORMAT_CSV },
             };
             for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
                 char *path = path_join(outdir, all[k].file);

@@ -1,15 +1,18 @@
 /* A grade written in each format a course needs: text for people, TAP for
  * any TAP consumer, JUnit XML for CI dashboards, Gradescope's and
- * Exercism's (version 3) results.json. */
+ * Exercism's (version 3) results.json, and a CSV row for a class's
+ * spreadsheet. */
 #include "grade.h"
+#include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int grade_format_parse(const char *name, enum grade_format *f)
 {
     static const struct { const char *name; enum grade_format f; } names[] = {
         { "text", FORMAT_TEXT }, { "tap", FORMAT_TAP }, { "junit", FORMAT_JUNIT },
-        { "gradescope", FORMAT_GRADESCOPE }, { "exercism", FORMAT_EXERCISM },
+        { "gradescope", FORMAT_GRADESCOPE }, { "exercism", FORMAT_EXERCISM }, { "csv", FORMAT_CSV },
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i].name)) { *f = names[i].f; return 1; }
@@ -79,7 +82,9 @@ static int points_of(const struct tap_test *t)
 
 static void write_text(FILE *f, const struct grade *g)
 {
-    fprintf(f, "Submission: %s\n\n", g->submission);
+    fprintf(f, "Submission: %s\n", g->submission);
+    if (g->isolation[0]) fprintf(f, "Isolation: %s\n", g->isolation);
+    fputc('\n', f);
     for (size_t i = 0; i < g->n; i++) {
         const struct lab_grade *lg = &g->labs[i];
         if (i) fputc('\n', f);
@@ -95,6 +100,7 @@ static void write_tap(FILE *f, const struct grade *g)
     size_t n = 0;
     for (size_t i = 0; i < g->n; i++) n += g->labs[i].ran ? g->labs[i].result.tap.n : 1;
     fprintf(f, "1..%zu\n", n);
+    if (g->isolation[0]) fprintf(f, "# isolation: %s\n", g->isolation);
     size_t k = 0;
     char diag[4096];
     for (size_t i = 0; i < g->n; i++) {
@@ -182,6 +188,8 @@ static void write_gradescope(FILE *f, const struct grade *g)
         if (g->labs[i].message[0])
             o += (size_t)snprintf(summary + o, sizeof summary - o, "\nlab %s: %s", g->labs[i].lab->id,
                                   g->labs[i].message);
+    if (g->isolation[0] && o < sizeof summary)
+        snprintf(summary + o, sizeof summary - o, "\nisolation: %s", g->isolation);
     json_str(f, summary);
     fprintf(f, ",\n  \"tests\": [");
     int first = 1;
@@ -252,6 +260,113 @@ static void write_exercism(FILE *f, const struct grade *g)
     fprintf(f, "\n  ]\n}\n");
 }
 
+/* ---- CSV ---------------------------------------------------------------- */
+
+void grade_csv_field(FILE *f, const char *s, int last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputs(last ? "\r\n" : ",", f);
+}
+
+static void csv_header_end(FILE *f)
+{
+    grade_csv_field(f, "total", 0);
+    grade_csv_field(f, "max", 0);
+    grade_csv_field(f, "status", 1);
+}
+
+void grade_csv_header(FILE *f, const char *const *lab_ids, size_t n)
+{
+    grade_csv_field(f, "student", 0);
+    for (size_t i = 0; i < n; i++) grade_csv_field(f, lab_ids[i], 0);
+    csv_header_end(f);
+}
+
+static void csv_int(FILE *f, int v)
+{
+    char num[16];
+    snprintf(num, sizeof num, "%d", v);
+    grade_csv_field(f, num, 0);
+}
+
+void grade_csv_failure_row(FILE *f, const char *student, size_t nlabs, int max, const char *status)
+{
+    grade_csv_field(f, student, 0);
+    for (size_t i = 0; i <= nlabs; i++) csv_int(f, 0); /* each lab, then the total */
+    csv_int(f, max);
+    grade_csv_field(f, status, 1);
+}
+
+/* Names that say nothing about the student (".", a bare "/"): the real
+ * folder's name instead. */
+static char *name_of_real_path(const char *submission)
+{
+    char *real = realpath(submission, NULL);
+    if (!real) return NULL;
+    const char *slash = strrchr(real, '/');
+    char *name = strdup(slash && slash[1] ? slash + 1 : real);
+    free(real);
+    return name;
+}
+
+char *grade_student_name(const char *submission)
+{
+    size_t n = strlen(submission);
+    while (n > 1 && submission[n - 1] == '/') n--;
+    const char *base = submission;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (submission[i] == '/') base = submission + i + 1;
+    size_t len = n - (size_t)(base - submission);
+    static const char *const suffixes[] = { ".tar.gz", ".tgz", ".zip" };
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t k = strlen(suffixes[i]);
+        if (len > k && !memcmp(base + len - k, suffixes[i], k)) { len -= k; break; }
+    }
+    if ((len == 1 && (base[0] == '.' || base[0] == '/')) || (len == 2 && !memcmp(base, "..", 2))) {
+        char *real = name_of_real_path(submission);
+        if (real) return real;
+    }
+    return xstrndup(base, len);
+}
+
+/* A lab whose tests could not run (not the student's doing) makes the
+ * row "incomplete", so a teacher sees it instead of a silent 0. */
+static void csv_status(const struct grade *g, char *buf, size_t size)
+{
+    snprintf(buf, size, "graded");
+    for (size_t i = 0; i < g->n; i++)
+        if (!g->labs[i].ran) {
+            snprintf(buf, size, "incomplete: lab %s: %s", g->labs[i].lab->id, g->labs[i].message);
+            return;
+        }
+}
+
+static void write_csv(FILE *f, const struct grade *g)
+{
+    grade_csv_field(f, "student", 0);
+    for (size_t i = 0; i < g->n; i++) grade_csv_field(f, g->labs[i].lab->id, 0);
+    csv_header_end(f);
+    char *student = grade_student_name(g->submission);
+    grade_csv_field(f, student ? student : "", 0);
+    free(student);
+    for (size_t i = 0; i < g->n; i++) csv_int(f, g->labs[i].ran ? g->labs[i].result.score : 0);
+    csv_int(f, g->score);
+    csv_int(f, g->max);
+    char status[700];
+    csv_status(g, status, sizeof status);
+    grade_csv_field(f, status, 1);
+}
+
 void grade_write(FILE *f, const struct grade *g, enum grade_format format)
 {
     switch (format) {
@@ -260,6 +375,7 @@ void grade_write(FILE *f, const struct grade *g, enum grade_format format)
     case FORMAT_JUNIT: write_junit(f, g); break;
     case FORMAT_GRADESCOPE: write_gradescope(f, g); break;
     case FORMAT_EXERCISM: write_exercism(f, g); break;
+    case FORMAT_CSV: write_csv(f, g); break;
     }
 }
 
@@ -284,6 +400,11 @@ void grade_write_failure(FILE *f, enum grade_format format, const char *why)
         fprintf(f, "{\n  \"version\": 3,\n  \"status\": \"error\",\n  \"message\": ");
         json_str(f, why);
         fprintf(f, ",\n  \"tests\": []\n}\n");
+        break;
+    case FORMAT_CSV:
+        /* No labs are known here (the manifest may be what failed). */
+        grade_csv_header(f, NULL, 0);
+        grade_csv_failure_row(f, "", 0, 0, why);
         break;
     }
 }

@@ -124,7 +124,7 @@ setup() {
 }
 
 @test "bad usage is refused" {
-    run "$BIN" grade --format csv
+    run "$BIN" grade --format xml
     [ "$status" -eq 2 ]
     run "$BIN" grade "$BATS_TEST_TMPDIR/not-an-archive.txt"
     assert_failure

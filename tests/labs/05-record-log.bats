@@ -348,6 +348,7 @@ run_powercut() {
     for run in 1 2; do
         PCDIR="$BATS_TEST_TMPDIR/pc.$run"
         mkdir -p "$PCDIR"
+        lab_share "$PCDIR"
         n=$(rand_between 5 10)
         gen "$n" $((PAGE * 2)) "$BATS_TEST_TMPDIR/in.$run"
         run_powercut "$BATS_TEST_TMPDIR/in.$run" append "$LOG"

@@ -158,6 +158,7 @@ run_pinned() {
     n=$(rand_between 100000 1000000)
     local fifo="$BATS_TEST_TMPDIR/hook"
     mkfifo "$fifo"
+    lab_share "$fifo"
     # Read-write, so that neither side's open() blocks on the FIFO.
     exec {HOOK_FD}<>"$fifo"
 

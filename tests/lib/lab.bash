@@ -16,6 +16,10 @@
 #   MMAPLAB_TOOLS     folder with the built sandbox and calltrace.so
 #   MMAPLAB_SANITIZE  1: build the lab with AddressSanitizer and UBSan
 #   MMAPLAB_SEED      seed for the random inputs (printed on failure)
+#   MMAPLAB_TIMEOUT_SCALE  multiply run_lab's time limits (slow machines: 2)
+#   MMAPLAB_SANDBOX_UID, MMAPLAB_SANDBOX_BUILD_UID  set by the grader's
+#                     tests/lib/contain.c when it runs as root: programs run
+#                     as the first user, the build as the second
 
 bats_load_library bats-support
 bats_load_library bats-assert
@@ -71,11 +75,37 @@ lab_setup_file() {
     local extra=""
     if [[ ${MMAPLAB_SANITIZE:-0} == 1 ]]; then
         extra="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+        # Shadow memory counts as data: no RLIMIT_DATA for sanitizer builds.
+        unset MMAPLAB_SANDBOX_DATA
     fi
-    if ((missing)) || ! make -s -C "$LAB_BIN" CC="${CC:-cc}" EXTRA_CFLAGS="$extra" \
-        >>"$LAB_BUILD_LOG" 2>&1; then
+    if ((missing)) || ! lab_build "$extra"; then
         touch "$BATS_FILE_TMPDIR/build.failed"
     fi
+}
+
+# make in the lab folder. Under the grader as root, the student's code is
+# compiled as a user of its own, in the sandbox: a source file can make the
+# compiler read or loop (#include "/dev/zero"), and must not be able to.
+lab_build() {
+    local extra=$1
+    if [[ -z ${MMAPLAB_SANDBOX_BUILD_UID:-} ]]; then
+        make -s -C "$LAB_BIN" CC="${CC:-cc}" EXTRA_CFLAGS="$extra" >>"$LAB_BUILD_LOG" 2>&1
+        return
+    fi
+    # The user programs run as must reach (not change) this run's folders.
+    chmod 0711 "$BATS_RUN_TMPDIR"
+    local report="$BATS_FILE_TMPDIR/build.report"
+    "$MMAPLAB_TOOLS/sandbox" --user "$MMAPLAB_SANDBOX_BUILD_UID" --timeout 120 --nproc 64 \
+        --dir "$LAB_BIN" --stdout "$LAB_BUILD_LOG.out" --stderr "$LAB_BUILD_LOG.err" --report "$report" \
+        -- make -s CC="${CC:-cc}" EXTRA_CFLAGS="$extra" 3>&-
+    cat "$LAB_BUILD_LOG.out" "$LAB_BUILD_LOG.err" >>"$LAB_BUILD_LOG"
+    sandbox_read_report "$report"
+    case $SB_HOW in
+    exited) [[ $SB_EXIT == 0 ]] ;;
+    timeout) echo "the build ran past 120 s and was stopped" >>"$LAB_BUILD_LOG"; return 1 ;;
+    output-limit) echo "the build printed more than the output limit and was stopped" >>"$LAB_BUILD_LOG"; return 1 ;;
+    *) echo "the build ended with $SB_SIGNAL" >>"$LAB_BUILD_LOG"; return 1 ;;
+    esac
 }
 
 # Locate (or build) the sandbox and the call tracer.
@@ -134,6 +164,9 @@ run_lab() {
     done
     local prog=$1
     shift
+    if [[ -n ${MMAPLAB_TIMEOUT_SCALE:-} ]]; then
+        timeout=$(awk -v t="$timeout" -v s="$MMAPLAB_TIMEOUT_SCALE" 'BEGIN { v = t * s; if (v < 0.5) v = 0.5; print v }')
+    fi
     RUNS=$((RUNS + 1))
     LAB_STDOUT="$BATS_TEST_TMPDIR/stdout.$RUNS"
     LAB_STDERR="$BATS_TEST_TMPDIR/stderr.$RUNS"
@@ -229,3 +262,11 @@ assert_file_is() {
 
 # Page size of this machine, as the labs must see it.
 page_size() { getconf PAGESIZE; }
+
+# Hand a test's own file or folder (a FIFO or a folder a preloaded helper
+# writes to) to the user student programs run as. Only under the grader
+# running as root; otherwise the test's files are the program's already.
+lab_share() {
+    [[ -n ${MMAPLAB_SANDBOX_UID:-} ]] || return 0
+    chown -R "$MMAPLAB_SANDBOX_UID:$MMAPLAB_SANDBOX_UID" "$@"
+}

@@ -51,6 +51,7 @@ SH
     [ -f "$dest/opt/mm/share/mmaplab/labs/manifest" ]
     [ -f "$dest/opt/mm/share/mmaplab/tests/lib/lab.bash" ]
     [ -x "$dest/opt/mm/libexec/mmaplab/sandbox" ]
+    [ -x "$dest/opt/mm/libexec/mmaplab/contain" ]
     cd "$BATS_TEST_TMPDIR"
     run env -u MMAPLAB_DATA -u MMAPLAB_TOOLS "$dest/opt/mm/bin/mmaplab" list
     assert_success
