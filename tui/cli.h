@@ -18,6 +18,7 @@ int cmd_hint(const struct cli *c, int argc, char **argv);
 int cmd_reset(const struct cli *c, int argc, char **argv);
 int cmd_watch(const struct cli *c, int argc, char **argv);
 int cmd_grade(const struct cli *c, int argc, char **argv);
+int cmd_grade_all(const struct cli *c, int argc, char **argv);
 /* keys/size: a headless run for tests (NULL for the real terminal). */
 int cmd_browse(const struct cli *c, const char *keys, const char *size);
 

@@ -32,8 +32,12 @@ static const char help_text[] =
     "  init DIR           make DIR a workspace with a copy of every lab\n"
     "  progress           chapters read, lab scores, where to resume\n"
     "  grade [SUBMISSION] grade a submission (folder, workspace, .tar.gz or .zip):\n"
-    "                     --format text|tap|junit|gradescope|exercism, --output FILE,\n"
+    "                     --format text|tap|junit|gradescope|exercism|csv, --output FILE,\n"
     "                     --labs LIST\n"
+    "  grade-all DIR --csv FILE\n"
+    "                     grade a class: each folder or archive in DIR is a student,\n"
+    "                     graded with GNU parallel (--jobs N, --reports DIR,\n"
+    "                     --sshloginfile FILE, --labs LIST); one CSV row per student\n"
     "\n"
     "options:\n"
     "  --lang en|zh       language of the lessons (default: from LC_ALL/LC_MESSAGES/LANG)\n"
@@ -105,6 +109,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "reset")) return cmd_reset(&c, argc - i, argv + i);
     if (!strcmp(cmd, "watch")) return cmd_watch(&c, argc - i, argv + i);
     if (!strcmp(cmd, "grade")) return cmd_grade(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "grade-all")) return cmd_grade_all(&c, argc - i, argv + i);
     if (!strcmp(cmd, "help")) {
         fputs(help_text, stdout);
         return 0;
