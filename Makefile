@@ -95,9 +95,9 @@ $(B)/tools/calltrace.so: tests/lib/calltrace.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -fPIC -shared -fvisibility=hidden $< -o $@ -ldl
 
-$(B)/lessonlint: tests/lessons/lessonlint.c tui/quiz.c tui/quiz.h | deps
+$(B)/lessonlint: tests/lessons/lessonlint.c tui/quiz.c tui/quiz.h tui/scenario.c tui/scenario.h | deps
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -O1 -g -Itui tests/lessons/lessonlint.c tui/quiz.c -o $@ \
+	$(CC) $(WARN) -O1 -g -Itui tests/lessons/lessonlint.c tui/quiz.c tui/scenario.c -o $@ \
 		$$(pkg-config --cflags --libs md4c)
 
 run: all

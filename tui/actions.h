@@ -37,7 +37,26 @@ enum {
     X(ACT_PREVHIT,  'N', 0, 0,                      "previous search hit")                \
     X(ACT_LANG,     'L', 0, 0,                      "switch language: English / 中文")    \
     X(ACT_HELP,     '?', 0, 0,                      "this help")                          \
-    X(ACT_REDRAW,   CTRL_KEY('l'), 0, 0,            "redraw the screen")
+    X(ACT_REDRAW,   CTRL_KEY('l'), 0, 0,            "redraw the screen")                  \
+    X(ACT_PLAYGROUND, 'P', 0, 0,                    "open the page-cache playground")     \
+    X(ACT_PG_READ,  'r', 0, 0,                      "playground: read a byte of the page under the cursor") \
+    X(ACT_PG_WRITE, 'W', 0, 0,                      "playground: write a byte to the page under the cursor") \
+    X(ACT_PG_TOUCH, 't', 0, 0,                      "playground: touch (read) every page of the range") \
+    X(ACT_PG_WIDER, '+', '=', 0,                    "playground: a longer range (from the cursor)") \
+    X(ACT_PG_NARROWER, '-', 0, 0,                   "playground: a shorter range")        \
+    X(ACT_PG_SYNC,  's', 0, 0,                      "playground: msync(MS_SYNC) the range") \
+    X(ACT_PG_ASYNC, 'S', 0, 0,                      "playground: msync(MS_ASYNC) the range") \
+    X(ACT_PG_DONTNEED, 'd', 0, 0,                   "playground: madvise(MADV_DONTNEED) the range") \
+    X(ACT_PG_WILLNEED, 'i', 0, 0,                   "playground: madvise(MADV_WILLNEED) the range") \
+    X(ACT_PG_SEQUENTIAL, 'u', 0, 0,                 "playground: madvise(MADV_SEQUENTIAL) the range") \
+    X(ACT_PG_RANDOM, 'R', 0, 0,                     "playground: madvise(MADV_RANDOM) the range") \
+    X(ACT_PG_PAGEOUT, 'O', 0, 0,                    "playground: madvise(MADV_PAGEOUT) the range") \
+    X(ACT_PG_FADVISE, 'D', 0, 0,                    "playground: posix_fadvise(POSIX_FADV_DONTNEED) the range") \
+    X(ACT_PG_SHRINK, 'x', 0, 0,                     "playground: ftruncate the file to end at the cursor") \
+    X(ACT_PG_GROW,  'X', 0, 0,                      "playground: ftruncate the file back to the mapping's length") \
+    X(ACT_PG_PROTECT, 'm', 0, 0,                    "playground: mprotect the mapping read-only / read-write") \
+    X(ACT_PG_MAPKIND, 'M', 0, 0,                    "playground: map again as MAP_PRIVATE / MAP_SHARED") \
+    X(ACT_PG_FORK,  'f', 0, 0,                      "playground: fork a child that writes the page under the cursor")
 
 enum action {
     ACT_NONE,

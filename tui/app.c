@@ -160,6 +160,12 @@ static void global_action(struct app *a, enum action act)
         break;
     }
     case ACT_LANG: switch_language(a); break;
+    case ACT_PLAYGROUND: {
+        char err[300];
+        if (strcmp(a->views[a->depth - 1].ops->name, "playground"))
+            app_push(a, &playground_ops, playground_view_open(a, NULL, NULL, err, sizeof err));
+        break;
+    }
     case ACT_SEARCH:
         a->prompting = 1;
         a->typed[0] = 0;
@@ -168,7 +174,10 @@ static void global_action(struct app *a, enum action act)
         if (a->search.n) app_goto_hit(a, (long)a->search.at - 1);
         else app_status(a, "%s", tr(a->lang, "no search yet: press / to search"));
         break;
-    default: break;
+    default:
+        if (act >= ACT_PG_READ && act <= ACT_PG_FORK)
+            app_status(a, "%s", tr(a->lang, "that key works in the playground (P opens it)"));
+        break;
     }
 }
 
@@ -244,7 +253,8 @@ int app_run(struct app *a, struct backend *be)
     if (!c) return 1;
     c->ascii = a->ascii;
     a->canvas = c;
-    app_push(a, &contents_ops, contents_open(a));
+    if (a->start_ops) app_push(a, a->start_ops, a->start_st);
+    else app_push(a, &contents_ops, contents_open(a));
     if (!a->depth) {
         canvas_free(c);
         return 1;

@@ -66,6 +66,9 @@ struct app {
     int prompting;           /* typing a search after '/' */
     char typed[128];
     struct search search;    /* the last search; query "" when none */
+    /* The first screen when not the contents (set before app_run). */
+    const struct screen_ops *start_ops;
+    void *start_st;
 };
 
 /* On failure err says why. */
@@ -96,6 +99,10 @@ void lesson_position(void *st, size_t *index, int *top);
 void *help_open(struct app *a);
 void *lab_open(struct app *a, const struct lab *lab);
 void *quiz_open(struct app *a, size_t lesson);
+/* The page-cache playground on FILE (NULL: a scratch file), in a scenario
+ * (NULL: free play). On failure NULL, and err says why (the status bar too). */
+extern const struct screen_ops playground_ops;
+void *playground_view_open(struct app *a, const char *file, const char *scenario, char *err, size_t errlen);
 
 /* Shared by screens: lay out a Markdown file at a width. */
 mm_status load_layout(const char *path, int width, int ascii, struct doc *d, struct layout *l);

@@ -21,5 +21,7 @@ int cmd_grade(const struct cli *c, int argc, char **argv);
 int cmd_grade_all(const struct cli *c, int argc, char **argv);
 /* keys/size: a headless run for tests (NULL for the real terminal). */
 int cmd_browse(const struct cli *c, const char *keys, const char *size);
+/* keys/size as for cmd_browse. */
+int cmd_playground(const struct cli *c, int argc, char **argv, const char *keys, const char *size);
 
 #endif

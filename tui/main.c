@@ -31,6 +31,9 @@ static const char help_text[] =
     "  reset [--yes] LAB  put the lab's skeleton back (your file is kept as a backup)\n"
     "  init DIR           make DIR a workspace with a copy of every lab\n"
     "  progress           chapters read, lab scores, where to resume\n"
+    "  playground [--scenario NAME] [FILE]\n"
+    "                     map FILE (default: a scratch file) and watch its pages in\n"
+    "                     the page cache and the page tables after each call\n"
     "  grade [SUBMISSION] grade a submission (folder, workspace, .tar.gz or .zip):\n"
     "                     --format text|tap|junit|gradescope|exercism|csv, --output FILE,\n"
     "                     --labs LIST\n"
@@ -109,6 +112,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "reset")) return cmd_reset(&c, argc - i, argv + i);
     if (!strcmp(cmd, "watch")) return cmd_watch(&c, argc - i, argv + i);
     if (!strcmp(cmd, "grade")) return cmd_grade(&c, argc - i, argv + i);
+    if (!strcmp(cmd, "playground")) return cmd_playground(&c, argc - i, argv + i, keys, size);
     if (!strcmp(cmd, "grade-all")) return cmd_grade_all(&c, argc - i, argv + i);
     if (!strcmp(cmd, "help")) {
         fputs(help_text, stdout);

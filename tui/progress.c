@@ -61,6 +61,7 @@ static int known_kind(const char *k, int *numbers)
 {
     static const struct { const char *kind; int numbers; } kinds[] = {
         { "last", 1 }, { "read", 0 }, { "hints", 1 }, { "lab", 2 }, { "quiz", 2 },
+        { "predict", 2 }, { "played", 2 },
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (!strcmp(kinds[i].kind, k)) { *numbers = kinds[i].numbers; return 1; }

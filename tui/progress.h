@@ -9,6 +9,12 @@
  *   hints 03 2                     hints of lab 03 revealed so far
  *   lab 03 17 20                   last check of lab 03: score, max
  *   quiz 07-sigbus.md 4 5          last attempt at that chapter's quiz: 4 of 5 right
+ *   predict 03-fadvise-evicts.2 1 0  playground scenario 03, step 2: chose option 1, wrong (1: right)
+ *   played 03-fadvise-evicts 3 4   that scenario finished: 3 of 4 predictions right
+ *
+ * New kinds are added under the same header: a file stays readable by
+ * this version; the header's number changes only when the meaning of an
+ * existing line changes.
  *
  * Writes are atomic: a temporary file in the same folder, fsync, rename
  * over the state, fsync of the folder. A file that does not parse is set
@@ -23,7 +29,7 @@
 #include "errors.h"
 
 struct progress_entry {
-    char kind[8];       /* "last", "read", "hints", "lab", "quiz" */
+    char kind[8];       /* "last", "read", "hints", "lab", "quiz", "predict", "played" */
     char key[96];       /* chapter file or lab id */
     int a, b;           /* numbers, meaning by kind */
 };

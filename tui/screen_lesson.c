@@ -104,6 +104,16 @@ static void follow(struct lesson_view *s, struct app *a)
         app_status(a, tr(a->lang, "outside link, open it in a web browser: %s"), target);
         return;
     }
+    /* ../scenarios/LANG/NN-name.txt opens the playground in that scenario. */
+    const char *scn = strstr(target, "scenarios/");
+    size_t tl = strlen(target);
+    if (scn && tl > 4 && !strcmp(target + tl - 4, ".txt")) {
+        const char *name = strrchr(target, '/') + 1;
+        char nm[96], err[300];
+        snprintf(nm, sizeof nm, "%.*s", (int)(target + tl - 4 - name), name);
+        app_push(a, &playground_ops, playground_view_open(a, NULL, nm, err, sizeof err));
+        return;
+    }
     /* ../../labs/NN-slug/README.md opens the lab screen. */
     const char *labs = strstr(target, "labs/");
     if (labs) {

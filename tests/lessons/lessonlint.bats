@@ -347,7 +347,7 @@ asan_run() {
 @test "lessonlint and the quiz parser are clean under ASan and UBSan (fixtures)" {
     local bin="$BATS_TEST_TMPDIR/lessonlint-asan"
     if ! cc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
-        -fno-sanitize-recover=all -Itui tests/lessons/lessonlint.c tui/quiz.c \
+        -fno-sanitize-recover=all -Itui tests/lessons/lessonlint.c tui/quiz.c tui/scenario.c \
         $(pkg-config --cflags --libs md4c) -o "$bin" 2>"$BATS_TEST_TMPDIR/cc.err"; then
         skip "cannot build with -fsanitize=address,undefined: $(head -n 1 "$BATS_TEST_TMPDIR/cc.err")"
     fi
@@ -376,4 +376,47 @@ asan_run() {
     local reports
     reports="$(cat "$BATS_TEST_TMPDIR"/asan/*.report 2>/dev/null || true)"
     [[ -z "$reports" ]] || fail "sanitizer reports:"$'\n'"$reports"
+}
+
+# ------------------------------------------------------------ playground scenarios
+
+@test "lessonlint scenario: the outline of a scenario; a broken one is an error with its line" {
+    run "$LESSONLINT" scenario lessons/scenarios/en/03-truncate-sigbus.txt
+    assert_success
+    assert_line --index 0 "map shared"
+    assert_line --index 1 "setup touch 0 64"
+    assert_line --index 2 "step truncate 32 options=3 right=2 expect=uncached 32 32;unmapped 32 32"
+    run "$LESSONLINT" scenario "$F/scenarios/two-right.txt"
+    assert_failure 1
+    assert_output "$F/scenarios/two-right.txt:5: the step's question needs exactly one [x] option, found 2"
+}
+
+@test "check_links: scenario links must exist, parse and be in the lesson's language" {
+    local r=$BATS_TEST_TMPDIR/repo
+    mkdir -p "$r/lessons/en" "$r/lessons/scenarios/en" "$r/lessons/scenarios/zh" "$r/labs"
+    cp "$T/labs/manifest" "$r/labs/"
+    cp lessons/scenarios/en/03-truncate-sigbus.txt "$r/lessons/scenarios/en/"
+    cp lessons/scenarios/zh/03-truncate-sigbus.txt "$r/lessons/scenarios/zh/"
+    cp "$F/scenarios/two-right.txt" "$r/lessons/scenarios/en/05-broken.txt"
+    printf '# X\n\n[good](../scenarios/en/03-truncate-sigbus.txt)\n[zh](../scenarios/zh/03-truncate-sigbus.txt)\n[broken](../scenarios/en/05-broken.txt)\n[missing](../scenarios/en/09-none.txt)\n' \
+        >"$r/lessons/en/99-tmp.md"
+    run lessons_fresh check_links "$r" "$r/lessons/en/99-tmp.md"
+    assert_failure
+    assert_line --regexp "^FAIL .*99-tmp.md:4: link \`../scenarios/zh/03-truncate-sigbus.txt\`: a lessons/en chapter links a scenario in another language \(zh\)$"
+    assert_line --regexp "^FAIL .*99-tmp.md:5: link \`../scenarios/en/05-broken.txt\`: the scenario does not parse: .*05-broken.txt:5: the step's question needs exactly one \[x\] option, found 2$"
+    assert_line --regexp "^FAIL .*99-tmp.md:6: link \`../scenarios/en/09-none.txt\`: lessons/scenarios/en/09-none.txt does not exist$"
+    assert_equal "$(grep -c . <<<"$output")" 3
+}
+
+@test "check_scenarios: a missing translation and a different answer are reported" {
+    local d=$BATS_TEST_TMPDIR/scn
+    mkdir -p "$d/en" "$d/zh"
+    cp lessons/scenarios/en/03-truncate-sigbus.txt lessons/scenarios/en/04-private-cow.txt "$d/en/"
+    sed 's/^- \[x\] 它们离开/- [ ] 它们离开/; s/^- \[ \] 在重新映射/- [x] 在重新映射/' lessons/scenarios/zh/03-truncate-sigbus.txt >"$d/zh/03-truncate-sigbus.txt"
+    run lessons_fresh check_scenarios "$d"
+    assert_failure
+    assert_output --partial "04-private-cow.txt: no Chinese version"
+    assert_output --partial "03-truncate-sigbus.txt differ in structure:"
+    assert_output --partial "-step truncate 32 options=3 right=2"
+    assert_output --partial "+step truncate 32 options=3 right=1"
 }

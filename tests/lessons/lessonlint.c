@@ -11,6 +11,10 @@
  *   lessonlint tables FILE.md            "table LINE", "head LINE<TAB>cells",
  *                                        "row LINE<TAB>cells"; links in cells
  *                                        are written [text](target)
+ *   lessonlint scenario FILE.txt         a playground scenario (tui/scenario.c):
+ *                                        "map M", "setup ACTION", "step ACTION
+ *                                        options=N right=K expect=...": the
+ *                                        outline compared for en/zh parity
  *
  * Every subcommand first reads and checks the whole file: unterminated or
  * indented code blocks, unknown info strings or attributes, quiz blocks that
@@ -19,7 +23,7 @@
  * exit with 2.
  *
  * Build: cc -std=c11 -Wall -Wextra -Werror -O1 -g -Itui tests/lessons/lessonlint.c \
- *        tui/quiz.c $(pkg-config --cflags --libs md4c) -o build/lessonlint
+ *        tui/quiz.c tui/scenario.c $(pkg-config --cflags --libs md4c) -o build/lessonlint
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -34,6 +38,7 @@
 #include <md4c.h>
 
 #include "quiz.h"
+#include "scenario.h"
 
 /* ---------------------------------------------------------------- utils */
 
@@ -1250,6 +1255,45 @@ static int cmd_snippets(doc *d, const char *outdir)
     return 0;
 }
 
+/* A playground scenario: parse it with the playground's own parser and
+ * print its structure (no text: that is translated). */
+static int cmd_scenario(const char *file)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        fprintf(stderr, "lessonlint: %s: %s\n", file, strerror(errno));
+        return 2;
+    }
+    size_t cap = 4096, n = 0, r;
+    char *text = xrealloc(NULL, cap);
+    while ((r = fread(text + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) text = xrealloc(text, cap *= 2);
+    }
+    fclose(f);
+    struct scenario sc;
+    struct scn_error err;
+    if (scenario_parse(text, n, &sc, &err) != 0) {
+        fprintf(stderr, "%s:%zu: %s\n", file, err.line, err.message);
+        free(text);
+        return 1;
+    }
+    free(text);
+    char buf[128];
+    printf("map %s\n", sc.map_private ? "private" : "shared");
+    for (size_t i = 0; i < sc.n_setup; i++) printf("setup %s\n", pg_request_format(&sc.setup[i], buf, sizeof buf));
+    for (size_t i = 0; i < sc.n_steps; i++) {
+        const struct scn_step *st = &sc.steps[i];
+        printf("step %s options=%zu right=%zu expect=", pg_request_format(&st->req, buf, sizeof buf), st->n_options,
+               st->right + 1);
+        for (size_t k = 0; k < st->n_expects; k++)
+            printf("%s%s", k ? ";" : "", scn_expect_format(&st->expects[k], buf, sizeof buf));
+        printf("\n");
+    }
+    scenario_free(&sc);
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: lessonlint snippets FILE.md OUTDIR\n"
@@ -1257,6 +1301,7 @@ static void usage(FILE *f)
           "       lessonlint links FILE.md\n"
           "       lessonlint quiz FILE.md\n"
           "       lessonlint tables FILE.md\n"
+          "       lessonlint scenario FILE.txt\n"
           "Checks FILE.md against lessons/FORMAT.md; problems go to stderr as FILE:LINE: message\n"
           "and make the exit status 1. Usage and I/O errors exit with 2.\n",
           f);
@@ -1273,6 +1318,11 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "scenario") == 0 && argc == 3) {
+        int src = cmd_scenario(argv[2]);
+        if (fflush(stdout) != 0 && src == 0) src = 2;
+        return src;
+    }
     const char *file = NULL, *outdir = NULL;
     int with_code = 0;
     if (strcmp(cmd, "snippets") == 0 && argc == 4) {

@@ -119,3 +119,20 @@ pending_summary() {
     pending="$(pending_summary)"
     [[ -z "$pending" ]] || skip "not in labs/manifest yet: $pending"
 }
+
+@test "playground scenarios: each parses, en and zh have the same scenarios and outlines" {
+    [[ -d lessons/scenarios ]] || skip "no lessons/scenarios"
+    run lessons_fresh check_scenarios lessons/scenarios
+    ((status == 0)) || fail_with_output "scenario problems"
+}
+
+@test "playground scenarios: chapters 02, 07, 08 and 09 link one, in English and in Chinese" {
+    local ch lang missing=""
+    for ch in 02 07 08 09; do
+        for lang in en zh; do
+            grep -qE "\]\(\.\./scenarios/$lang/[0-9][0-9]-[a-z0-9-]+\.txt\)" lessons/$lang/$ch-*.md ||
+                missing+=" lessons/$lang/$ch-*.md"
+        done
+    done
+    [[ -z "$missing" ]] || fail "chapters without a scenario link:$missing"
+}

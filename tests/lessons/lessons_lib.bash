@@ -19,7 +19,7 @@ export MMAPLAB_SNIPPET_TIMEOUT
 lessonlint_find_or_build() {
     local tmp="$1" build="${MMAPLAB_BUILD:-build}" src fresh=1
     case "$build" in /*) ;; *) build="$LESSONS_ROOT/$build" ;; esac
-    for src in tests/lessons/lessonlint.c tui/quiz.c tui/quiz.h; do
+    for src in tests/lessons/lessonlint.c tui/quiz.c tui/quiz.h tui/scenario.c tui/scenario.h; do
         [[ "$LESSONS_ROOT/$src" -nt "$build/lessonlint" ]] && fresh=0
     done
     if [[ -x "$build/lessonlint" ]] && ((fresh)); then
@@ -27,7 +27,7 @@ lessonlint_find_or_build() {
     else
         LESSONLINT="$tmp/lessonlint"
         (cd "$LESSONS_ROOT" &&
-            cc -std=c11 -Wall -Wextra -Werror -O1 -g -Itui tests/lessons/lessonlint.c tui/quiz.c \
+            cc -std=c11 -Wall -Wextra -Werror -O1 -g -Itui tests/lessons/lessonlint.c tui/quiz.c tui/scenario.c \
                 $(pkg-config --cflags --libs md4c) -o "$LESSONLINT") || return 1
     fi
     export LESSONLINT
@@ -323,6 +323,12 @@ lessons_check_target() {
         LESSONS_RESULT="FAIL $where: $relpath does not exist"
         return
     fi
+    # a playground scenario: lessons/scenarios/LANG/NN-name.txt, in the
+    # lesson's language, that the playground's parser accepts
+    if [[ "$relpath" == lessons/scenarios/* ]]; then
+        lessons_check_scenario_link "$root" "$md" "$relpath" "$abs" "$where"
+        [[ -n "$LESSONS_RESULT" ]] && return
+    fi
     [[ -n "$frag" ]] || return 0
     if [[ "$abs" != *.md ]]; then
         [[ "$frag" =~ ^L[0-9]+(-L[0-9]+)?$ ]] && return 0
@@ -332,6 +338,69 @@ lessons_check_target() {
     if ! lessons_has_anchor "$abs" "$frag"; then
         LESSONS_RESULT="FAIL $where: no heading with anchor #$frag in $relpath"
     fi
+}
+
+# LESSONS_SCENARIO[file] = "" when lessonlint accepts the scenario, else its
+# first error; computed once per file.
+declare -gA LESSONS_SCENARIO=()
+lessons_check_scenario_link() {
+    local root="$1" md="$2" relpath="$3" abs="$4" where="$5" mdrel lang
+    if [[ ! "$relpath" =~ ^lessons/scenarios/([a-z]+)/[0-9][0-9]-[a-z0-9-]+\.txt$ ]]; then
+        LESSONS_RESULT="FAIL $where: a scenario link names lessons/scenarios/LANG/NN-name.txt"
+        return
+    fi
+    lang="${BASH_REMATCH[1]}"
+    mdrel="${md#"$root"/}"
+    if [[ "$mdrel" =~ ^lessons/([a-z]+)/ && "${BASH_REMATCH[1]}" != "$lang" ]]; then
+        LESSONS_RESULT="FAIL $where: a lessons/${BASH_REMATCH[1]} chapter links a scenario in another language ($lang)"
+        return
+    fi
+    if [[ -z "${LESSONS_SCENARIO[$abs]+set}" ]]; then
+        LESSONS_SCENARIO[$abs]="$("$LESSONLINT" scenario "$abs" 2>&1 >/dev/null | head -n 1)"
+    fi
+    if [[ -n "${LESSONS_SCENARIO[$abs]}" ]]; then
+        LESSONS_RESULT="FAIL $where: the scenario does not parse: ${LESSONS_SCENARIO[$abs]#"$root"/}"
+    fi
+}
+
+# Playground scenarios (lessons/scenarios/en and zh): each parses, each
+# exists in both languages with the same outline (actions, option counts,
+# right answers, expectations). $1: the scenarios folder.
+check_scenarios() {
+    local dir="$1" failed=0 f base tmp
+    tmp="$(mktemp -d "${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/scenarios.XXXXXX")"
+    for f in "$dir"/en/*.txt "$dir"/zh/*.txt; do
+        [[ -e "$f" ]] || continue
+        if ! "$LESSONLINT" scenario "$f" >/dev/null 2>"$tmp/err"; then
+            cat "$tmp/err"
+            failed=1
+        fi
+    done
+    for f in "$dir"/en/*.txt; do
+        [[ -e "$f" ]] || continue
+        base="$(basename "$f")"
+        if [[ ! -e "$dir/zh/$base" ]]; then
+            echo "$(lessons_rel "$f"): no Chinese version $(lessons_rel "$dir/zh/$base")"
+            failed=1
+            continue
+        fi
+        "$LESSONLINT" scenario "$f" >"$tmp/en" 2>/dev/null
+        "$LESSONLINT" scenario "$dir/zh/$base" >"$tmp/zh" 2>/dev/null
+        if ! cmp -s "$tmp/en" "$tmp/zh"; then
+            echo "$(lessons_rel "$f") and $(lessons_rel "$dir/zh/$base") differ in structure:"
+            diff -u "$tmp/en" "$tmp/zh" | tail -n +3 | sed 's/^/    /' | head -n 30
+            failed=1
+        fi
+    done
+    for f in "$dir"/zh/*.txt; do
+        [[ -e "$f" ]] || continue
+        base="$(basename "$f")"
+        if [[ ! -e "$dir/en/$base" ]]; then
+            echo "$(lessons_rel "$f"): no English version $(lessons_rel "$dir/en/$base")"
+            failed=1
+        fi
+    done
+    return "$failed"
 }
 
 # Check every relative link of the files given; $1 is the repository root.

@@ -21,6 +21,10 @@ int main(void)
               !strcmp(p.e[p.n - 1].kind, "last"),
           "updating a fact moves it last");
     progress_free(&p);
+    CHECK(progress_parse(&p, "mmaplab-progress 1\npredict 03-truncate-sigbus.2 2 1\nplayed 03-truncate-sigbus 3 4\n", err,
+                         sizeof err) == MM_OK && p.n == 2 && progress_get(&p, "played", "03-truncate-sigbus")->a == 3,
+          "playground predictions and scenario results parse under the same header");
+    progress_free(&p);
 
     const char *bad[] = {
         "", "garbage\n", "mmaplab-progress 2\n", "mmaplab-progress 1\nlab 03 17\n",
