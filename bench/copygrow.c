@@ -12,7 +12,7 @@
 
 int main(int argc, char **argv)
 {
-    long copies = argc > 1 ? atol(argv[1]) : 1;
+    long copies = argc > 1 ? strtol(argv[1], NULL, 10) : 1;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     char in[1 << 16];
     size_t n = fread(in, 1, sizeof in, stdin);

@@ -27,8 +27,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: measure RUNS COMMAND [ARG...]\n");
         return 2;
     }
-    int runs = atoi(argv[1]);
-    if (runs < 1 || runs > 1000) runs = 1;
+    long runs_arg = strtol(argv[1], NULL, 10);
+    int runs = runs_arg < 1 || runs_arg > 1000 ? 1 : (int)runs_arg;
     double *ms = calloc((size_t)runs, sizeof *ms);
     if (!ms) return 1;
     for (int r = 0; r < runs; r++) {
@@ -45,6 +45,7 @@ int main(int argc, char **argv)
         int st;
         if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             fprintf(stderr, "measure: %s failed\n", argv[2]);
+            free(ms);
             return 1;
         }
         clock_gettime(CLOCK_MONOTONIC, &t1);

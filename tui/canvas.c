@@ -56,8 +56,6 @@ int canvas_put(struct canvas *c, int x, int y, const char *text, enum role role,
         } else if (c->ascii && cp >= 0x80) {
             /* The terminal cannot show it: keep its width, show '?'. */
             if (w == 0) { i += n; continue; }
-            src = w == 2 ? "??" : "?";
-            sl = (size_t)w;
             if (x + w > max_x) break;
             struct cell *q = at(c, x, y);
             q->ch[0] = '?';

@@ -10,6 +10,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* "WIDTHxHEIGHT", each from 1 to 1000: 0 when it is one. */
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    long cols = strtol(s, &end, 10);
+    if (end == s || *end != 'x') return -1;
+    const char *t = end + 1;
+    long rows = strtol(t, &end, 10);
+    if (end == t || *end || cols < 1 || rows < 1 || cols > 1000 || rows > 1000) return -1;
+    *w = (int)cols;
+    *h = (int)rows;
+    return 0;
+}
+
 int cmd_browse(const struct cli *c, const char *keys, const char *size)
 {
     if (!keys && (!isatty(0) || !isatty(1))) {
@@ -26,15 +40,15 @@ int cmd_browse(const struct cli *c, const char *keys, const char *size)
     int rc;
     if (keys) {
         int w = 80, h = 24;
-        if (size && (sscanf(size, "%dx%d", &w, &h) != 2 || w < 1 || h < 1 || w > 1000 || h > 1000)) {
+        if (size && parse_size(size, &w, &h) != 0) {
             fprintf(stderr, "mmaplab: --size takes WIDTHxHEIGHT, such as 80x24\n");
             app_free(&a);
             return 2;
         }
-        char err[160] = "";
-        struct backend *be = headless_backend_open(keys, w, h, err, sizeof err);
+        char kerr[160] = "";
+        struct backend *be = headless_backend_open(keys, w, h, kerr, sizeof kerr);
         if (!be) {
-            fprintf(stderr, "mmaplab: %s\n", err[0] ? err : "out of memory");
+            fprintf(stderr, "mmaplab: %s\n", kerr[0] ? kerr : "out of memory");
             app_free(&a);
             return 2;
         }

@@ -38,7 +38,7 @@ int cmd_check(const struct cli *c, int argc, char **argv)
 
     /* Resolve every name first so a typo fails before minutes of testing. */
     size_t want_n = first < argc ? (size_t)(argc - first) : m.n;
-    const struct lab **want = calloc(want_n ? want_n : 1, sizeof *want);
+    const struct lab **want = calloc(want_n ? want_n : 1, sizeof *want); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
     int rc = want ? 0 : 1;
     for (size_t i = 0; rc == 0 && i < want_n; i++) {
         want[i] = first < argc ? manifest_find(&m, argv[first + (int)i]) : &m.labs[i];

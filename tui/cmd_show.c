@@ -26,7 +26,7 @@ static int matches(const char *file, const char *key)
     if (kl + 3 == fl && !strncmp(file, key, kl) && !strcmp(file + kl, ".md")) return 1;
     char *end;
     long n = strtol(key, &end, 10);
-    if (*key && !*end && n == atoi(file)) return 1;
+    if (*key && !*end && n == strtol(file, NULL, 10)) return 1;
     /* slug: after "NN-" and before ".md" */
     if (fl > 6 && kl + 6 == fl && !strncmp(file + 3, key, kl)) return 1;
     return 0;

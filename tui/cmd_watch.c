@@ -51,8 +51,8 @@ int cmd_watch(const struct cli *c, int argc, char **argv)
     int max_checks = 0;
     double poll_s = 1.0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--max-checks") && i + 1 < argc) max_checks = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--poll") && i + 1 < argc) poll_s = atof(argv[++i]);
+        if (!strcmp(argv[i], "--max-checks") && i + 1 < argc) max_checks = (int)strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--poll") && i + 1 < argc) poll_s = strtod(argv[++i], NULL);
         else if (!key && argv[i][0] != '-') key = argv[i];
         else { key = NULL; break; }
     }

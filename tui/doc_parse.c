@@ -26,7 +26,6 @@ struct parse_ctx {
     int quote;
     struct list_ctx lists[MAX_DEPTH];
     int n_lists;
-    int item_open;        /* inside an LI whose first paragraph is not yet started */
     char *pending_bullet;
     enum role roles[MAX_DEPTH];
     int n_roles;

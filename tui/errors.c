@@ -1,7 +1,7 @@
 #include "errors.h"
 
 static const char *const messages[] = {
-#define MM_TEXT(name, text) [name] = text,
+#define MM_TEXT(name, text) [(name)] = (text),
     MM_STATUS_TABLE(MM_TEXT)
 #undef MM_TEXT
 };

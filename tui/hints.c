@@ -2,21 +2,19 @@
 
 #include <string.h>
 
-static const char *next_line(const char *p)
-{
-    p = strchr(p, '\n');
-    return p ? p + 1 : NULL;
-}
-
 const char *hints_section(const char *text, int k, const char **end)
 {
     int i = -1;
     const char *start = NULL;
-    for (const char *p = text; p && *p; p = next_line(p)) {
-        if (strncmp(p, "## Hint", 7)) continue;
-        i++;
-        if (i == k) start = p;
-        else if (i == k + 1) { *end = p; return start; }
+    for (const char *p = text; *p;) {
+        if (!strncmp(p, "## Hint", 7)) {
+            i++;
+            if (i == k) start = p;
+            else if (i == k + 1) { *end = p; return start; }
+        }
+        const char *nl = strchr(p, '\n');
+        if (!nl) break;
+        p = nl + 1;
     }
     *end = text + strlen(text);
     return start;

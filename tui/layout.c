@@ -64,9 +64,12 @@ static void line_add(struct builder *b, struct line *ln, const char *text, enum 
     struct span *ns = realloc(ln->spans, (ln->n + 1) * sizeof *ns);
     if (!ns) { b->err = MM_ERR_NOMEM; return; }
     ln->spans = ns;
-    char *t = strdup(text);
-    if (!t) { b->err = MM_ERR_NOMEM; return; }
-    ns[ln->n++] = (struct span){ t, role, link };
+    struct span *s = &ns[ln->n];
+    s->text = strdup(text);
+    if (!s->text) { b->err = MM_ERR_NOMEM; return; }
+    s->role = role;
+    s->link = link;
+    ln->n++;
 }
 
 static void line_repeat(struct builder *b, struct line *ln, const char *piece, int times, enum role role)

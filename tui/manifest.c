@@ -93,7 +93,7 @@ static mm_status parse_line(const char *s, const char *end, struct lab *l, const
     if (!all_digits(l->id)) { *why = "the id must be digits"; goto out; }
     if (!all_digits(points) || strlen(points) > 6) { *why = "points must be a whole number"; goto out; }
     if (!safe_name(l->slug)) { *why = "the slug may hold only letters, digits, '-', '_' and '.'"; goto out; }
-    l->points = atoi(points);
+    l->points = (int)strtol(points, NULL, 10); /* at most 6 digits */
     l->title = xstrndup(p, (size_t)(te - p));
     size_t dl = strlen(l->id) + strlen(l->slug) + 2;
     l->dir = malloc(dl);
@@ -173,7 +173,8 @@ const struct lab *manifest_find(const struct manifest *m, const char *key)
         const struct lab *l = &m->labs[i];
         if (!strcmp(key, l->id) || !strcmp(key, l->slug) || !strcmp(key, l->dir))
             return l;
-        if (all_digits(key) && atoi(key) == atoi(l->id) && strlen(key) <= 6) return l;
+        if (all_digits(key) && strlen(key) <= 6 && strtol(key, NULL, 10) == strtol(l->id, NULL, 10))
+            return l;
     }
     return NULL;
 }

@@ -184,7 +184,7 @@ void *quiz_open(struct app *a, size_t lesson)
         close_(s);
         return NULL;
     }
-    s->qs = calloc(s->n, sizeof *s->qs);
+    s->qs = calloc(s->n, sizeof *s->qs); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
     if (!s->qs) { close_(s); return NULL; }
     size_t k = 0;
     for (size_t i = 0; i < s->doc.n; i++) {

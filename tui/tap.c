@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,12 @@ static int strncasecmp_ascii(const char *a, const char *b, size_t n)
     return 0;
 }
 
+/* [s, end) starts with the 4-letter word w, in any case. */
+static int starts_word(const char *s, const char *end, const char *w)
+{
+    return end - s >= 4 && !strncasecmp_ascii(s, w, 4);
+}
+
 /* Find an unescaped " # " directive separator in a description. */
 static const char *directive(const char *s, const char *end)
 {
@@ -61,7 +68,11 @@ static mm_status parse_result(const char *s, const char *end, bool ok, struct ta
     const char *p = s + (ok ? 2 : 6);
     while (p < end && *p == ' ') p++;
     t->number = 0;
-    while (p < end && isdigit((unsigned char)*p)) t->number = t->number * 10 + (*p++ - '0');
+    while (p < end && isdigit((unsigned char)*p)) {
+        /* A test number too big for an int is kept as INT_MAX. */
+        int digit = *p++ - '0';
+        t->number = t->number > (INT_MAX - digit) / 10 ? INT_MAX : t->number * 10 + digit;
+    }
     while (p < end && (*p == ' ' || *p == '-')) {
         if (*p == '-' && p + 1 < end && p[1] != ' ') break;
         p++;
@@ -73,10 +84,10 @@ static mm_status parse_result(const char *s, const char *end, bool ok, struct ta
     if (d) {
         const char *q = d + 1;
         while (q < end && *q == ' ') q++;
-        if (end - q >= 4 && !strncasecmp_ascii(q, "skip", 4)) {
+        if (starts_word(q, end, "skip")) {
             t->outcome = TAP_SKIP;
             q += 4;
-        } else if (end - q >= 4 && !strncasecmp_ascii(q, "todo", 4)) {
+        } else if (starts_word(q, end, "todo")) {
             t->outcome = ok ? TAP_PASS : TAP_TODO_FAIL;
             q += 4;
         }
@@ -122,7 +133,8 @@ mm_status tap_parse(const char *text, struct tap_run *out)
             memset(t, 0, sizeof *t);
             st = parse_result(s, e, ok, t);
         } else if (starts(s, e, "1..")) {
-            r.planned = atoi(s + 3);
+            long planned = strtol(s + 3, NULL, 10);
+            r.planned = planned < 0 ? -1 : planned > INT_MAX ? INT_MAX : (int)planned;
         } else if (starts(s, e, "Bail out!")) {
             const char *q = s + 9;
             while (q < e && *q == ' ') q++;

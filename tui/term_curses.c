@@ -89,7 +89,7 @@ static void present(struct backend *b, const struct canvas *c)
             const struct cell *cl = &c->cells[(size_t)y * (size_t)c->w + (size_t)x];
             if (!cl->ch[0]) continue; /* right half of a wide character */
             attr_t at = attrs_of(cb, cl->role);
-            short pair = cb->colour ? cb->pairs[cl->role] : 0;
+            short pair = (short)(cb->colour ? cb->pairs[cl->role] : 0);
             attr_set(at, pair, NULL);
             mvaddstr(y, x, cl->ch);
         }

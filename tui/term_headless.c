@@ -70,6 +70,18 @@ static const struct { const char *name; int key; } names[] = {
     { "WheelUp", K_MOUSE_UP }, { "WheelDown", K_MOUSE_DOWN },
 };
 
+/* "Resize WxH" in [name, end): 1 with the two numbers. */
+static int resize_size(const char *name, const char *end, long *w, long *h)
+{
+    if (end - name < 10 || strncmp(name, "Resize ", 7)) return 0;
+    char *e;
+    *w = strtol(name + 7, &e, 10);
+    if (e == name + 7 || e >= end || *e != 'x') return 0;
+    const char *t = e + 1;
+    *h = strtol(t, &e, 10);
+    return e > t && e <= end;
+}
+
 struct backend *headless_backend_open(const char *keys, int w, int h, char *err, int errlen)
 {
     struct headless *hb = calloc(1, sizeof *hb);
@@ -91,15 +103,15 @@ struct backend *headless_backend_open(const char *keys, int w, int h, char *err,
         if (!end) { snprintf(err, (size_t)errlen, "unterminated <...> in the key script"); goto bad; }
         size_t n = (size_t)(end - p - 1);
         const char *name = p + 1;
-        int rw, rh;
+        long rw, rh;
         if (n == 4 && !strncmp(name, "Dump", 4)) {
             *e = (struct event){ EV_DUMP, 0, 0, 0 };
-        } else if (sscanf(name, "Resize %dx%d", &rw, &rh) == 2 && !strncmp(name, "Resize ", 7)) {
+        } else if (resize_size(name, end, &rw, &rh)) {
             if (rw < 1 || rh < 1 || rw > 1000 || rh > 1000) {
-                snprintf(err, (size_t)errlen, "<Resize %dx%d>: sizes go from 1 to 1000", rw, rh);
+                snprintf(err, (size_t)errlen, "<Resize %ldx%ld>: sizes go from 1 to 1000", rw, rh);
                 goto bad;
             }
-            *e = (struct event){ EV_RESIZE, 0, rw, rh };
+            *e = (struct event){ EV_RESIZE, 0, (int)rw, (int)rh };
         } else {
             size_t i;
             for (i = 0; i < sizeof names / sizeof names[0]; i++)

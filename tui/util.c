@@ -49,7 +49,7 @@ char *path_join(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     char *p = malloc(la + lb + 2);
     if (!p) return NULL;
-    memcpy(p, a, la);
+    memcpy(p, a, la); /* NOLINT(bugprone-not-null-terminated-result): b's copy below ends it */
     size_t at = la;
     if (la && a[la - 1] != '/') p[at++] = '/';
     memcpy(p + at, b, lb + 1);

@@ -47,6 +47,37 @@ static mm_status flatten(const struct span *spans, size_t n, struct flat *f)
     return MM_OK;
 }
 
+/* libunibreak (1.1) trusts its input: a cut or malformed UTF-8 sequence
+ * makes it read past the end, and U+FFFF, its end-of-text marker, stops it
+ * early; either fails an assertion in set_linebreaks. Give it a copy in
+ * which every byte that does not decode is '?' and U+FFFF is U+FFFD, byte
+ * for byte, so break positions still index the real text. NULL when the
+ * text needs no change, or out of memory (*failed set). */
+static char *unibreak_safe_copy(const char *s, size_t len, int *failed)
+{
+    char *copy = NULL;
+    *failed = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t m = utf8_decode(s + i, len - i, &cp);
+        int bad = cp == 0xFFFD && m == 1;
+        if (bad || cp == 0xFFFF) {
+            if (!copy) {
+                copy = malloc(len);
+                if (!copy) { *failed = 1; return NULL; }
+                memcpy(copy, s, len);
+            }
+            if (bad) {
+                copy[i] = '?';
+            } else { /* EF BF BF -> EF BF BD */
+                copy[i + 2] = (char)0xBD;
+            }
+        }
+        i += m;
+    }
+    return copy;
+}
+
 /* Append bytes [a, b) of the flat text to a line, split by owning span. */
 static mm_status emit(struct wrapped *w, const struct flat *f, const struct span *spans,
                       size_t a, size_t b, size_t *cap)
@@ -54,7 +85,7 @@ static mm_status emit(struct wrapped *w, const struct flat *f, const struct span
     while (b > a && f->text[b - 1] == ' ') b--; /* trailing blanks */
     if (w->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 16;
-        struct span **nl = realloc(w->lines, nc * sizeof *nl);
+        struct span **nl = realloc(w->lines, nc * sizeof *nl); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
         if (!nl) return MM_ERR_NOMEM;
         w->lines = nl;
         size_t *ncn = realloc(w->counts, nc * sizeof *ncn);
@@ -113,7 +144,11 @@ mm_status wrap_spans(const struct span *spans, size_t n, int first, int rest, st
     if (!brks) { st = MM_ERR_NOMEM; goto out; }
     static int ready;
     if (!ready) { init_linebreak(); ready = 1; }
-    set_linebreaks_utf8((const utf8_t *)f.text, f.len, NULL, brks);
+    int failed;
+    char *valid = unibreak_safe_copy(f.text, f.len, &failed);
+    if (failed) { st = MM_ERR_NOMEM; goto out; }
+    set_linebreaks_utf8((const utf8_t *)(valid ? valid : f.text), f.len, NULL, brks);
+    free(valid);
 
     size_t start = 0;          /* first byte of the current line */
     size_t brk = 0;            /* byte after the last allowed break, 0: none */

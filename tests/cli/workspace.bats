@@ -97,7 +97,9 @@ setup() {
             refute_output --partial "damaged"
         fi
     done
-    ! ls "$WS"/.mmaplab/state.corrupt-* 2>/dev/null
+    if compgen -G "$WS/.mmaplab/state.corrupt-*" >/dev/null; then
+        fail "a healthy progress file was set aside as damaged: $(ls "$WS"/.mmaplab/state.corrupt-*)"
+    fi
 }
 
 @test "watch checks again when the student file changes" {

@@ -21,6 +21,7 @@ manifest_lookup() {
     while read -r id slug lesson points files title; do
         [[ -z $id || $id == \#* ]] && continue
         if [[ $id == "$1" ]]; then
+            # shellcheck disable=SC2034 # the results, read by the caller
             M_SLUG=$slug M_LESSON=$lesson M_POINTS=$points M_FILES=$files M_TITLE=$title
             return 0
         fi
