@@ -1,9 +1,9 @@
 /* `mmaplab playground [--scenario NAME] [FILE]`: the page-cache playground
  * on its own, on a terminal or headless (--keys/--size, for tests). */
 #include "app.h"
+#include "app_launch.h"
 #include "cli.h"
 #include "i18n.h"
-#include "term.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,10 +32,7 @@ int cmd_playground(const struct cli *c, int argc, char **argv, const char *keys,
         return 2;
     }
     int w = 80, h = 24;
-    if (keys && size && (sscanf(size, "%dx%d", &w, &h) != 2 || w < 1 || h < 1 || w > 1000 || h > 1000)) {
-        fprintf(stderr, "mmaplab: --size takes WIDTHxHEIGHT, such as 80x24\n");
-        return 2;
-    }
+    if (keys && launch_size(size, &w, &h) != 0) return 2;
     struct app a;
     char err[600];
     if (app_init(&a, c->lang, c->ascii, err, sizeof err) != MM_OK) {
@@ -52,29 +49,14 @@ int cmd_playground(const struct cli *c, int argc, char **argv, const char *keys,
     }
     a.start_ops = &playground_ops;
     a.status[0] = 0;
-    int rc;
-    if (keys) {
-        char kerr[160] = "";
-        struct backend *be = headless_backend_open(keys, w, h, kerr, sizeof kerr);
-        if (!be) {
-            fprintf(stderr, "mmaplab: %s\n", kerr[0] ? kerr : "out of memory");
-            playground_ops.close(a.start_st);
-            app_free(&a);
-            return 2;
-        }
-        rc = app_run(&a, be);
-        headless_backend_close(be);
-    } else {
-        struct backend *be = curses_backend_open(c->colour);
-        if (!be) {
-            fprintf(stderr, "mmaplab playground: this terminal (TERM=%s) cannot show the playground\n",
-                    getenv("TERM") ? getenv("TERM") : "");
-            playground_ops.close(a.start_st);
-            app_free(&a);
-            return 1;
-        }
-        rc = app_run(&a, be);
-        curses_backend_close(be);
+    int rc = launch_app(&a, c, keys, w, h);
+    /* The screen never started, so the playground is still ours to close. */
+    if (rc == LAUNCH_BAD_KEYS || rc == LAUNCH_NO_TERMINAL) playground_ops.close(a.start_st);
+    if (rc == LAUNCH_BAD_KEYS) rc = 2;
+    if (rc == LAUNCH_NO_TERMINAL) {
+        fprintf(stderr, "mmaplab playground: this terminal (TERM=%s) cannot show the playground\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        rc = 1;
     }
     app_free(&a);
     return rc;
