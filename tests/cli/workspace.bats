@@ -2,8 +2,8 @@
 # A learner's workspace: init, progress, hint, reset, watch, and the
 # progress file surviving crashes.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

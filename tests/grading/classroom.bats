@@ -2,8 +2,8 @@
 # The GitHub Classroom workflow (grading/github-classroom/): made from
 # labs/manifest by scripts/classroom-workflow, read back as YAML.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

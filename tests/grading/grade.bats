@@ -3,8 +3,8 @@
 # by a real consumer (prove, xmllint with a JUnit XSD, jq), and results
 # that survive a grader that dies.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup_file() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

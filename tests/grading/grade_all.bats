@@ -4,8 +4,8 @@
 # broken submission that stops nobody; clear messages for bad input; and
 # mmaplab grade --format csv itself.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 # grade-all as a teacher runs it, outside bats: bats puts its libexec
 # folder first in PATH and exports variables and functions (BATS_*,

@@ -4,8 +4,8 @@
 # run on submissions, results.json checked with jq. setup.sh's package
 # installation is not run: MMAPLAB_BIN names the mmaplab already built.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup_file() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -4,8 +4,8 @@
 # line that only the solutions have), build with make, and check the
 # untouched skeleton to a failing score.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup_file() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -5,8 +5,8 @@
 # process survives, and nothing outside the grader's temporary folder
 # changed (the project, the submission, /tmp, /var/tmp, /dev/shm).
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup_file() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -4,8 +4,8 @@
 # of lessons.bats is shown to reject a bad lesson with a message that names
 # the file, the line and the problem.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 load lessons_lib
 
 setup_file() {

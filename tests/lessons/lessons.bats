@@ -7,8 +7,8 @@
 # Uses ${MMAPLAB_BUILD:-build}/lessonlint, or builds it into a temp dir.
 # MMAPLAB_SNIPPET_TIMEOUT (seconds, default 10) bounds each snippet's run.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 load lessons_lib
 
 setup_file() {

@@ -21,9 +21,9 @@
 #                     tests/lib/contain.c when it runs as root: programs run
 #                     as the first user, the build as the second
 
-bats_load_library bats-support
-bats_load_library bats-assert
-bats_load_library bats-file
+# shellcheck source=tests/lib/batslibs.bash
+source "$BATS_TEST_DIRNAME/../lib/batslibs.bash"
+load_bats_libs bats-support bats-assert bats-file
 
 MMAPLAB_ROOT=${MMAPLAB_ROOT:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 export MMAPLAB_ROOT

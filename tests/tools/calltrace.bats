@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # The call tracer (LD_PRELOAD shim) the lab tests read.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -2,8 +2,8 @@
 # contain (the grader's namespaces for one lab's test run) and the
 # sandbox's user and data limits that go with it.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -3,8 +3,8 @@
 # files (tests/tui/golden/*.txt). After an intended change to the screens,
 # regenerate them with: UPDATE_GOLDEN=1 bats tests/tui/browser.bats
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

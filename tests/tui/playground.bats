@@ -8,8 +8,8 @@
 # have addresses, counters and the file line removed; regenerate them with
 # UPDATE_GOLDEN=1.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

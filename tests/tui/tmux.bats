@@ -2,8 +2,8 @@
 # The real program in a real terminal (tmux): start, navigate, check a lab,
 # resize storms, signals, and the terminal left as it was found.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

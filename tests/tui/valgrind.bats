@@ -3,8 +3,8 @@
 # every screen must end with no memory error and no leaked block. (The ASan
 # build is checked by ASan's own leak checker; valgrind cannot run it.)
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
