@@ -51,7 +51,8 @@ mm_status lab_check_run(const struct paths *p, const struct lab *lab, const char
     char *run_env[MAX_ENV * 2] = {0};
     size_t e = 0;
     for (size_t i = 0; i < k; i++) run_env[e++] = env[i];
-    for (size_t i = 0; how && how->env && how->env[i] && e + 1 < MAX_ENV * 2; i++) run_env[e++] = how->env[i];
+    const size_t env_cap = sizeof run_env / sizeof run_env[0];
+    for (size_t i = 0; how && how->env && how->env[i] && e + 1 < env_cap; i++) run_env[e++] = how->env[i];
 
     char *argv[MAX_ARGV];
     size_t a = 0;

@@ -90,7 +90,7 @@ static const char **option_slot(struct options *o, const char *name)
 static int valid_jobs(const char *s)
 {
     size_t n = strspn(s, "0123456789");
-    return n > 0 && n <= 4 && !s[n] && atoi(s) > 0;
+    return n > 0 && n <= 4 && !s[n] && strtol(s, NULL, 10) > 0;
 }
 
 /* 1 when the options make sense; otherwise a message is printed. */
@@ -680,7 +680,10 @@ static int exit_status(const struct student *s)
 {
     char *path = path_join(s->report, "exit-status"), *text = NULL;
     int code = -1;
-    if (path && read_file(path, &text, NULL) == MM_OK && text[0] >= '0' && text[0] <= '9') code = atoi(text);
+    if (path && read_file(path, &text, NULL) == MM_OK && text[0] >= '0' && text[0] <= '9') {
+        long v = strtol(text, NULL, 10);
+        code = v > 255 ? 255 : (int)v;
+    }
     free(text);
     free(path);
     return code;

@@ -20,12 +20,14 @@ int cmd_playground(const struct cli *c, int argc, char **argv, const char *keys,
 {
     const char *scenario = NULL, *file = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--scenario") && i + 1 < argc) scenario = argv[++i];
-        else if (!strncmp(argv[i], "--scenario=", 11)) scenario = argv[i] + 11;
-        else if (!strcmp(argv[i], "--")) { if (i + 1 < argc && !file) file = argv[++i]; else return usage(); }
-        else if (argv[i][0] == '-' && argv[i][1]) return usage();
-        else if (!file) file = argv[i];
-        else return usage();
+        const char *arg = argv[i], *name = NULL;
+        if (!strcmp(arg, "--scenario") && i + 1 < argc) { scenario = argv[++i]; continue; }
+        if (!strncmp(arg, "--scenario=", 11)) { scenario = arg + 11; continue; }
+        if (!strcmp(arg, "--")) name = i + 1 < argc ? argv[++i] : NULL;
+        else if (arg[0] != '-' || !arg[1]) name = arg;
+        /* One FILE at most, and no other option. */
+        if (!name || file) return usage();
+        file = name;
     }
     if (!keys && (!isatty(0) || !isatty(1))) {
         fprintf(stderr, "mmaplab playground: %s\n", tr(c->lang, "the playground needs a terminal (or --keys for a scripted run)"));

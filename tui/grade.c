@@ -223,6 +223,7 @@ static void describe_isolation(const char *report, int contained, char *out, siz
 struct worker {
     pid_t pid;
     size_t index;       /* into grade->labs */
+    const struct lab *lab;
     double started;
 };
 
@@ -255,14 +256,14 @@ static void finish(struct grade *g, struct worker *w, int ws, const char *top, i
         return;
     }
     char file[1200];
-    snprintf(file, sizeof file, "%s/%s.tap", top, lg->lab->id);
+    snprintf(file, sizeof file, "%s/%s.tap", top, w->lab->id);
     char *raw = NULL;
     size_t len;
     if (read_file(file, &raw, &len) != MM_OK) {
         snprintf(lg->message, sizeof lg->message, "the tests could not run: no output was kept");
         return;
     }
-    if (lab_result_from_raw(lg->lab, raw, &lg->result) != MM_OK) {
+    if (lab_result_from_raw(w->lab, raw, &lg->result) != MM_OK) {
         snprintf(lg->message, sizeof lg->message, "the test output could not be read");
         return;
     }
@@ -329,10 +330,12 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
     out->labs = calloc(m->n ? m->n : 1, sizeof *out->labs);
     workers = calloc((size_t)jobs, sizeof *workers);
     if (!out->labs || !workers) { st = MM_ERR_NOMEM; goto out; }
+    size_t nlabs = 0; /* counted here, not read back from out: clearer to the analyser */
     for (size_t i = 0; i < m->n; i++) {
         const struct lab *lab = &m->labs[i];
         if (!wanted(opt->labs, lab->id)) continue;
-        struct lab_grade *lg = &out->labs[out->n++];
+        struct lab_grade *lg = &out->labs[nlabs++];
+        out->n = nlabs;
         lg->lab = lab;
         out->max += lab->points;
         /* A missing file still runs the tests: the build test then fails
@@ -351,8 +354,8 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
     size_t next = 0;
     int running = 0;
     char first_report[1300] = "";
-    while (next < out->n || running > 0) {
-        while (next < out->n && running < jobs) {
+    while (next < nlabs || running > 0) {
+        while (next < nlabs && running < jobs) {
             const struct lab *lab = out->labs[next].lab;
             char report[1300], tap_file[1200];
             snprintf(report, sizeof report, "%s/contain-%s.txt", top, lab->id);
@@ -368,7 +371,7 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
             pid_t pid = fork();
             if (pid < 0) { st = MM_ERR_IO; goto out; }
             if (pid == 0) work(&fresh, lab, student, &how, tap_file);
-            workers[slot] = (struct worker){ pid, next, now_s() };
+            workers[slot] = (struct worker){ pid, next, lab, now_s() };
             next++;
             running++;
         }
@@ -379,7 +382,7 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
             break;
         }
         for (int k = 0; k < jobs; k++) {
-            if (workers[k].pid != done) continue;
+            if (workers[k].pid <= 0 || workers[k].pid != done) continue; /* free slots hold 0 */
             finish(out, &workers[k], ws, top, lab_timeout);
             workers[k].pid = 0;
             running--;

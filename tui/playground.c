@@ -101,10 +101,10 @@ void playground_probe(struct playground *pg)
     int pm_ok = pg->pagemap_fd >= 0 && probe_pagemap(pg->pagemap_fd, pg->map, pg->npages, pg->pagesize, pg->pm) == 0;
     for (size_t i = 0; i < pg->npages; i++) {
         struct pg_page *p = &pg->pages[i];
-        if (!pg->mincore_error) p->cached = (signed char)pg->vec[i];
+        if (!pg->mincore_error) p->cached = (pg->vec[i] & 1) ? 1 : 0;
         if (pm_ok) {
-            p->present = (pg->pm[i] & PAGEMAP_PRESENT) != 0;
-            p->file_page = p->present ? (pg->pm[i] & PAGEMAP_FILE) != 0 : 0;
+            p->present = (pg->pm[i] & PAGEMAP_PRESENT) ? 1 : 0;
+            p->file_page = p->present == 1 && (pg->pm[i] & PAGEMAP_FILE) ? 1 : 0;
         }
         /* A page out of the cache cannot be dirty in it; a page past the
          * end of the file is gone, written or not. */
@@ -361,7 +361,7 @@ static void explain_fault(struct playground *pg, struct pg_log *e, const struct 
 
 static void do_load(struct playground *pg, struct pg_log *e, size_t first, size_t count, int touch)
 {
-    int was_present = pg->pages[first].present;
+    int was_present = pg->pages[first].present == 1;
     for (size_t p = first; p < first + count; p++) {
         unsigned char got = 0;
         struct fault_info fi;
@@ -382,7 +382,7 @@ static void do_load(struct playground *pg, struct pg_log *e, size_t first, size_
         put(e->why, sizeof e->why, T(pg, "Each page not yet mapped faulted once: minor when the page was in the page cache, "
                                          "major when it had to be read from disk (with readahead). Fault-around maps up to "
                                          "16 cached neighbours per fault, so there are fewer faults than pages."));
-    else if (was_present == 1)
+    else if (was_present)
         put(e->why, sizeof e->why, "%s", T(pg, "The page was already in the page tables: no fault, the CPU just read it."));
     else
         put(e->why, sizeof e->why, "%s", T(pg, "The read faulted: minor when the page was in the page cache, major when it had to "
@@ -461,7 +461,7 @@ static void wait_for_cache(struct playground *pg, size_t first, size_t count)
             in += pg->vec[p];
         }
         if (in == want) return;
-        struct timespec ts = { 0, 10 * 1000 * 1000 };
+        struct timespec ts = { 0, 10L * 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
 }
@@ -669,7 +669,7 @@ static void do_fork_write(struct playground *pg, struct pg_log *e, size_t page)
         put(e->why, sizeof e->why, T(pg, "fork failed: %s"), strerror(err));
         return;
     }
-    struct child_report rep;
+    struct child_report rep = {0};
     size_t got = 0;
     while (got < sizeof rep) {
         ssize_t r = read(fds[0], (char *)&rep + got, sizeof rep - got);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,31 @@ static int plain_key(const char *s)
     return 1;
 }
 
+/* Splits LINE (changed in place) at blanks into at most MAX words; returns
+ * how many, or MAX + 1 when there are more. */
+static int split_words(char *line, char *w[], int max)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        if (n == max) return max + 1;
+        w[n++] = t;
+    }
+    return n;
+}
+
+/* A number as progress_save writes it: decimal digits only, no sign, at
+ * most INT_MAX. (sscanf's %d would accept "+7" and overflow silently.) */
+static int parse_count(const char *s, int *out)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 10 || strspn(s, "0123456789") != n) return 0;
+    long long v = strtoll(s, NULL, 10);
+    if (v > INT_MAX) return 0;
+    *out = (int)v;
+    return 1;
+}
+
 mm_status progress_parse(struct progress *p, const char *text, char *err, size_t errlen)
 {
     int lineno = 0;
@@ -111,15 +137,18 @@ mm_status progress_parse(struct progress *p, const char *text, char *err, size_t
             continue;
         }
         if (!line[0] || line[0] == '#') continue;
-        char kind[16], key[128], extra[8];
-        int a = 0, b = 0, numbers;
-        int got = sscanf(line, "%15s %127s %d %d %7s", kind, key, &a, &b, extra);
-        if (got < 2 || !known_kind(kind, &numbers) || got != 2 + numbers || !plain_key(key) ||
-            strlen(key) >= sizeof p->e[0].key || a < 0 || b < 0) {
+        char words[sizeof line];
+        memcpy(words, line, n + 1);
+        char *w[4];
+        int nw = split_words(words, w, 4);
+        int a = 0, b = 0, numbers = 0;
+        if (nw < 2 || !known_kind(w[0], &numbers) || nw != 2 + numbers || !plain_key(w[1]) ||
+            strlen(w[1]) >= sizeof p->e[0].key || (numbers > 0 && !parse_count(w[2], &a)) ||
+            (numbers > 1 && !parse_count(w[3], &b))) {
             snprintf(err, errlen, "line %d is not a progress fact: %.60s", lineno, line);
             return MM_ERR_IO;
         }
-        mm_status st = progress_set(p, kind, key, a, b);
+        mm_status st = progress_set(p, w[0], w[1], a, b);
         if (st != MM_OK) return st;
     }
     if (!seen_header) {

@@ -93,9 +93,9 @@ static void run_step(struct pg_view *s, struct app *a)
         }
     }
     if (s->observed_ok && st->n_expects) snprintf(s->observed, sizeof s->observed, "%s", tr(a->lang, "This machine did what the step expects."));
-    char key[128];
-    remember_key(key, sizeof key, s->name, s->step);
-    app_remember(a, "predict", key, s->choice + 1, s->last_right);
+    char fact[128];
+    remember_key(fact, sizeof fact, s->name, s->step);
+    app_remember(a, "predict", fact, s->choice + 1, s->last_right);
     s->phase = PH_ANSWERED;
     app_status(a, "%s", tr(a->lang, s->last_right ? "Right prediction. Enter: next step" : "Not quite. Enter: next step"));
 }

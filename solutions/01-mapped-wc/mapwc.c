@@ -58,7 +58,7 @@ static void count_bytes(const unsigned char *p, size_t n, struct counts *c)
         int space = is_c_space(ch);
 
         lines += (ch == '\n');
-        words += (uint64_t)(prev_space & !space);
+        words += (uint64_t)(prev_space & (space ^ 1)); /* space is 0 or 1 */
         prev_space = space;
     }
     c->lines = lines;
@@ -80,6 +80,10 @@ static int count_file(const char *name, struct counts *c)
     struct stat st;
     void *base = MAP_FAILED;
     size_t len = 0;
+
+    /* Zero counts whatever happens below, so a caller never prints garbage
+     * even if a failing call left errno at 0. */
+    *c = (struct counts){0, 0, 0};
 
     /* PROT_READ needs an fd open for reading; O_RDONLY is all we ask for, so
      * a read-only file (or a read-only file system) works. */

@@ -42,7 +42,7 @@ static void report(const char *what, const char *name, int err)
  * doubles when full, so copying stays linear in the input size. */
 static unsigned char *read_all(int fd, size_t *len)
 {
-    size_t cap = 64 * 1024;
+    size_t cap = (size_t)64 * 1024;
     size_t n = 0;
     unsigned char *buf = malloc(cap);
 

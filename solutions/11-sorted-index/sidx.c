@@ -428,7 +428,8 @@ static int index_open(struct index *ix, const char *name)
     struct sidx_header h;
     int fd = open(name, O_RDONLY | O_CLOEXEC);
 
-    ix->name = name;
+    /* Every field defined on every path, the failing ones included. */
+    *ix = (struct index){ .name = name };
     if (fd < 0) {
         report("open", name, errno);
         return EXIT_FAIL;

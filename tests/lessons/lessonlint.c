@@ -394,15 +394,16 @@ static void assign_slugs(doc *d)
         heading *hd = &d->headings[h];
         char *base = slugify(buf_cstr(&hd->text), hd->text.n);
         char *slug = xstrndup(base, strlen(base));
-        for (;;) {
+        size_t j;
+        for (j = 0; j < n && strcmp(seen[j].slug, base) != 0; j++)
+            ;
+        /* base taken: try base-1, base-2, ... counting on base's entry. */
+        while (j < n) {
             size_t k;
             for (k = 0; k < n && strcmp(seen[k].slug, slug) != 0; k++)
                 ;
             if (k == n)
                 break;
-            size_t j;
-            for (j = 0; j < n && strcmp(seen[j].slug, base) != 0; j++)
-                ;
             unsigned cnt = ++seen[j].count;
             buf t = {0};
             buf_fmt(&t, "%s-%u", base, cnt);
@@ -1192,7 +1193,8 @@ static int make_dirs(const char *path)
 {
     char *p = xstrndup(path, strlen(path));
     int rc = 0;
-    for (char *s = p + 1; ; s++) {
+    /* From the first character, not p + 1: an empty PATH has no second. */
+    for (char *s = p[0] == '/' ? p + 1 : p; ; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';
@@ -1327,7 +1329,7 @@ int main(int argc, char **argv)
     int with_code = 0;
     if (strcmp(cmd, "snippets") == 0 && argc == 4) {
         file = argv[2];
-        outdir = argv[3];
+        outdir = argv[3]; /* non-NULL from here on means "snippets" */
     } else if (strcmp(cmd, "outline") == 0 && argc == 4 && strcmp(argv[2], "--code") == 0) {
         file = argv[3];
         with_code = 1;
@@ -1344,7 +1346,7 @@ int main(int argc, char **argv)
     if (rc == 0 && report(&d))
         rc = 1;
     if (rc == 0) {
-        if (strcmp(cmd, "snippets") == 0)
+        if (outdir != NULL)
             rc = cmd_snippets(&d, outdir);
         else if (strcmp(cmd, "outline") == 0)
             rc = cmd_outline(&d, with_code);

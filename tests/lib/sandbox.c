@@ -231,6 +231,30 @@ static void child(const struct options *o, int out_w, int err_w, int go_r)
     _exit(127);
 }
 
+/* One line of /proc/PID/maps: "START-END PERMS OFFSET DEV INODE   PATH".
+ * strtoull rather than sscanf, which cannot report a number out of range. */
+static bool parse_maps_line(char *line, uintptr_t *s, uintptr_t *e, unsigned long long *off, char **path)
+{
+    char *p = line, *end;
+    *s = (uintptr_t)strtoull(p, &end, 16);
+    if (end == p || *end != '-') return false;
+    p = end + 1;
+    *e = (uintptr_t)strtoull(p, &end, 16);
+    if (end == p || *end != ' ') return false;
+    p = end + 1 + strcspn(end + 1, " "); /* past the permissions */
+    if (*p != ' ') return false;
+    p++;
+    *off = strtoull(p, &end, 16);
+    if (end == p || *end != ' ') return false;
+    p = end;
+    for (int field = 0; field < 2; field++) { /* device, inode */
+        p += strspn(p, " ");
+        p += strcspn(p, " \n");
+    }
+    *path = p + strspn(p, " ");
+    return true;
+}
+
 /* Find the mapping that holds addr in /proc/PID/maps. */
 static void locate(pid_t pid, struct fault *f)
 {
@@ -242,17 +266,13 @@ static void locate(pid_t pid, struct fault *f)
     while (fgets(line, sizeof line, m)) {
         uintptr_t s, e;
         unsigned long long off;
-        char perms[8];
-        int path_at = 0;
-        if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s %llx %*s %*s %n",
-                   &s, &e, perms, &off, &path_at) < 4)
-            continue;
+        char *path;
+        if (!parse_maps_line(line, &s, &e, &off, &path)) continue;
         if (f->addr < s || f->addr >= e) continue;
         f->in_map = true;
         f->map_start = s;
         f->map_end = e;
         f->map_offset = off;
-        char *path = path_at ? line + path_at : line + strlen(line);
         path[strcspn(path, "\n")] = 0;
         snprintf(f->map_path, sizeof f->map_path, "%s", path);
         break;
@@ -283,12 +303,19 @@ static void kill_all(pid_t pgid)
         FILE *f = fopen(p, "r");
         int any = 0;
         if (f) {
-            int c;
-            while (fscanf(f, "%d", &c) == 1) {
-                kill(c, SIGKILL);
+            /* Space-separated pids; a list longer than the buffer is
+             * finished in the next round. */
+            char buf[4096];
+            size_t n = fread(buf, 1, sizeof buf - 1, f);
+            buf[n] = 0;
+            fclose(f);
+            char *end;
+            for (char *q = buf;; q = end) {
+                long c = strtol(q, &end, 10);
+                if (end == q) break;
+                if (c > 0) kill((pid_t)c, SIGKILL);
                 any = 1;
             }
-            fclose(f);
         }
         while (waitpid(-1, NULL, WNOHANG | __WALL) > 0) any = 1;
         if (!any) break;

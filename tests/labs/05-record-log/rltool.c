@@ -824,7 +824,7 @@ static int cmd_kills(const char *sandbox, const char *prog, const char *log, lon
         if (!r.ok || r.intact < r.count)
             die("run %ld (%s after %zu acknowledged commits): the log is damaged: %s.\n"
                 "A record must be whole before the count covers it, even in memory.",
-                run, how, ak.seen, r.ok ? r.why : r.why);
+                run, how, ak.seen, r.why);
         if (r.count < ak.last)
             die("run %ld: reclog acknowledged record %" PRIu64 " but after the kill the log counts only %" PRIu64,
                 run, ak.last, r.count);
