@@ -121,8 +121,8 @@ copy_data() {
 }
 
 @test "the points in labs/manifest equal the sum of each lab's test points" {
-    local id slug lesson points files title sum
-    while read -r id slug lesson points files title; do
+    local id slug points sum
+    while read -r id slug _ points _; do
         [[ -z $id || $id == \#* ]] && continue
         sum=$(grep -oE '^@test "\[[0-9]+\]' "$ROOT/tests/labs/$id-$slug.bats" | tr -dc '0-9\n' | awk '{ s += $1 } END { print s + 0 }')
         [ "$sum" = "$points" ] || fail "lab $id: manifest says $points points, its tests add up to $sum"
@@ -130,8 +130,8 @@ copy_data() {
 }
 
 @test "every lab has its README, HINTS with three hints, skeleton, solution and tests" {
-    local id slug lesson points files title f
-    while read -r id slug lesson points files title; do
+    local id slug points files f
+    while read -r id slug _ points files _; do
         [[ -z $id || $id == \#* ]] && continue
         local d=$id-$slug
         [ -f "$ROOT/labs/$d/README.md" ] || fail "labs/$d/README.md is missing"

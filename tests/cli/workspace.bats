@@ -84,9 +84,9 @@ setup() {
     cd "$WS"
     # Every scroll to a chapter's end saves; kill the program at random
     # moments while it does so, many times.
-    local keys="" k n
-    for n in $(seq 1 40); do keys+="<Enter>G<End>q j"; done
-    for n in $(seq 1 60); do
+    local keys=""
+    for _ in $(seq 1 40); do keys+="<Enter>G<End>q j"; done
+    for _ in $(seq 1 60); do
         "$BIN" --keys "$keys" --size 80x24 >/dev/null 2>&1 &
         local pid=$!
         sleep "0.0$((RANDOM % 9))$((RANDOM % 10))"

@@ -89,6 +89,7 @@ setup() {
 @test "[3] the same input kills the naive writer (no ftruncate) with SIGBUS; yours writes the file" {
     local n=$((PAGE * $(rand_between 1 5) + $(rand_between 1 PAGE-1)))
     rand_bytes "$n" "$BATS_TEST_TMPDIR/in"
+    # shellcheck disable=SC2034 # read by lab_fail
     LESSON_REF=07-sigbus.md
     run_lab --fault-info --stdin "$BATS_TEST_TMPDIR/in" naive_write naive.bin
     assert_killed_by SIGBUS BUS_ADRERR

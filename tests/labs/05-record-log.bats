@@ -364,6 +364,7 @@ run_powercut() {
     gen 3 100 "$BATS_TEST_TMPDIR/first"
     append_ok "$BATS_TEST_TMPDIR/first" 1 3
     mkdir -p "$BATS_TEST_TMPDIR/kills"
+    # shellcheck disable=SC2034 # read by lab_fail
     LAST_CMD="reclog append log.db, killed with SIGKILL after a random number of commits, 100 times"
     LAB_STDERR="$BATS_TEST_TMPDIR/kills/append.err"
     local res
@@ -374,6 +375,7 @@ run_powercut() {
 }
 
 # assert_bad_log_message NAME WORDS: stderr is "reclog: NAME: ..." with WORDS.
+# shellcheck disable=SC2154 # stderr is set by run_lab
 assert_bad_log_message() {
     [[ $stderr == *"reclog: $1: "*"$2"* ]] ||
         lab_fail "expected the message \"reclog: $1: ...$2...\" on stderr (see the README's table)" \

@@ -166,6 +166,7 @@ run_pinned() {
     LAB_STDOUT="$BATS_TEST_TMPDIR/stdout.$RUNS"
     LAB_STDERR="$BATS_TEST_TMPDIR/stderr.$RUNS"
     local report="$BATS_TEST_TMPDIR/report.$RUNS"
+    # shellcheck disable=SC2034 # read by lab_fail
     LAST_CMD="SHMQ_PAUSE_AFTER=$k SHMQ_PAUSE_FIFO=$fifo shmq $SHM_NAME $n"
     (
         timeout -s KILL 40 env SHMQ_PAUSE_AFTER="$k" SHMQ_PAUSE_FIFO="$fifo" \
@@ -245,6 +246,7 @@ run_pinned() {
     run_lab --timeout 15 shmq "$SHM_NAME" "$(rand_between 3000 9000)"
     assert_finished
     assert_exit 0
+    # shellcheck disable=SC2034 # read by lab_fail
     LESSON_REF=12-shared-memory.md
     # ring.h: a 136-byte header (three 64-byte-aligned fields) + 16-byte slots.
     local need=$((136 + CAPACITY * 16)) path="/dev/shm/${SHM_NAME#/}"

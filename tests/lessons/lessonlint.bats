@@ -219,9 +219,12 @@ quiz Q=2 options=2,3 right=1,2"
 
 @test "lessonlint outline: comments do not count, code and strings do" {
     local d="$BATS_TEST_TMPDIR"
-    printf '# T\n\n```c\nputs("http://x // y"); // say it\n/* a\n   block */ int a = 1; /* z */\n```\n\n```sh\necho "#not a comment" # run it\n```\n' >"$d/en.md"
-    printf '# 标题\n\n```c\nputs("http://x // y");   // 说出来\n/* 一个\n   注释块 */ int a = 1;\n```\n\n```sh\necho "#not a comment"   # 运行\n```\n' >"$d/zh.md"
-    printf '# T\n\n```c\nputs("http://x");\nint a = 1;\n```\n\n```sh\necho "#not a comment"\n```\n' >"$d/other.md"
+    # shellcheck disable=SC2016 # the backquotes are Markdown fences
+    {
+        printf '# T\n\n```c\nputs("http://x // y"); // say it\n/* a\n   block */ int a = 1; /* z */\n```\n\n```sh\necho "#not a comment" # run it\n```\n' >"$d/en.md"
+        printf '# 标题\n\n```c\nputs("http://x // y");   // 说出来\n/* 一个\n   注释块 */ int a = 1;\n```\n\n```sh\necho "#not a comment"   # 运行\n```\n' >"$d/zh.md"
+        printf '# T\n\n```c\nputs("http://x");\nint a = 1;\n```\n\n```sh\necho "#not a comment"\n```\n' >"$d/other.md"
+    }
     run "$LESSONLINT" outline --code "$d/en.md"
     assert_success
     assert_output --partial '    | puts("http://x // y");'
@@ -346,6 +349,7 @@ asan_run() {
 
 @test "lessonlint and the quiz parser are clean under ASan and UBSan (fixtures)" {
     local bin="$BATS_TEST_TMPDIR/lessonlint-asan"
+    # shellcheck disable=SC2046 # pkg-config prints several words on purpose
     if ! cc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
         -fno-sanitize-recover=all -Itui tests/lessons/lessonlint.c tui/quiz.c tui/scenario.c \
         $(pkg-config --cflags --libs md4c) -o "$bin" 2>"$BATS_TEST_TMPDIR/cc.err"; then

@@ -49,6 +49,7 @@ fail_with_output() {
 # "04-x (3 links, first a.md:12); 05-y (...)" from the PENDING lines of a
 # link check, on one line for the skip message.
 pending_summary() {
+    # shellcheck disable=SC2016 # the backquotes are Markdown code marks
     grep '^PENDING' <<<"$output" |
         sed -E 's/^PENDING ([^ ]+): link `[^`]*`: lab [0-9]+ \(([^)]*)\).*/\2 \1/' |
         awk '{ if (!($1 in first)) first[$1] = $2; n[$1]++ }

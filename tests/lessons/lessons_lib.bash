@@ -26,6 +26,7 @@ lessonlint_find_or_build() {
         LESSONLINT="$build/lessonlint"
     else
         LESSONLINT="$tmp/lessonlint"
+        # shellcheck disable=SC2046 # pkg-config prints several words on purpose
         (cd "$LESSONS_ROOT" &&
             cc -std=c11 -Wall -Wextra -Werror -O1 -g -Itui tests/lessons/lessonlint.c tui/quiz.c tui/scenario.c \
                 $(pkg-config --cflags --libs md4c) -o "$LESSONLINT") || return 1
@@ -190,14 +191,20 @@ check_snippets() {
 
 # --------------------------------------------------------------- en/zh parity
 
+# md_names DIR: the names of the *.md files in DIR, one per line.
+md_names() {
+    local f
+    for f in "$1"/*.md; do
+        [[ -e $f ]] && printf '%s\n' "${f##*/}"
+    done
+}
+
 # Same file names in both directories; the outline of each pair identical.
 check_parity() {
     local en="$1" zh="$2" failed=0 f base
     local only_en only_zh
-    only_en="$(comm -23 <(cd "$en" && ls -1 -- *.md 2>/dev/null | sort) \
-        <(cd "$zh" && ls -1 -- *.md 2>/dev/null | sort))"
-    only_zh="$(comm -13 <(cd "$en" && ls -1 -- *.md 2>/dev/null | sort) \
-        <(cd "$zh" && ls -1 -- *.md 2>/dev/null | sort))"
+    only_en="$(comm -23 <(md_names "$en" | sort) <(md_names "$zh" | sort))"
+    only_zh="$(comm -13 <(md_names "$en" | sort) <(md_names "$zh" | sort))"
     for f in $only_en; do
         echo "$(lessons_rel "$en/$f"): no Chinese version $(lessons_rel "$zh/$f")"
         failed=1
@@ -498,8 +505,8 @@ check_coverage() {
         echo "FAIL $rel: no coverage table (a table whose first column is \"Syllabus section\")"
         return 1
     fi
-    local line section chapters lab extra target n msg seen=" "
-    while IFS=$'\t' read -r line section chapters lab extra; do
+    local line section chapters lab target n seen=" "
+    while IFS=$'\t' read -r line section chapters lab _; do
         [[ "$section" =~ ^([1-9])\.\  ]] && seen+="${BASH_REMATCH[1]} "
         if [[ -z "$section" ]]; then
             echo "FAIL $rel:$line: coverage row without a syllabus section"

@@ -114,13 +114,13 @@ lab_tools() {
     if [[ ! -x $t/sandbox || ! -f $t/calltrace.so ]]; then
         t="$BATS_FILE_TMPDIR/tools"
         mkdir -p "$t"
-        cc -std=c11 -Wall -Wextra -Werror -O1 -g \
-            "$MMAPLAB_ROOT/tests/lib/sandbox.c" -o "$t/sandbox" &&
-            cc -std=c11 -Wall -Wextra -Werror -O1 -g -fPIC -shared -fvisibility=hidden \
-                "$MMAPLAB_ROOT/tests/lib/calltrace.c" -o "$t/calltrace.so" -ldl || {
+        if ! cc -std=c11 -Wall -Wextra -Werror -O1 -g \
+            "$MMAPLAB_ROOT/tests/lib/sandbox.c" -o "$t/sandbox" ||
+            ! cc -std=c11 -Wall -Wextra -Werror -O1 -g -fPIC -shared -fvisibility=hidden \
+                "$MMAPLAB_ROOT/tests/lib/calltrace.c" -o "$t/calltrace.so" -ldl; then
             echo "cannot build the test tools (sandbox, calltrace.so)" >&2
             return 1
-        }
+        fi
     fi
     export MMAPLAB_TOOLS=$t
 }
@@ -184,12 +184,16 @@ run_lab() {
         --stdin "$stdin" --stdout "$LAB_STDOUT" --stderr "$LAB_STDERR" --report "$report" \
         -- "$LAB_BIN/$prog" "$@" 3>&-
     sandbox_read_report "$report"
-    status=$SB_EXIT
-    output=$(cat "$LAB_STDOUT")
-    stderr=$(cat "$LAB_STDERR")
+    # shellcheck disable=SC2034 # the results, read by the calling test
+    {
+        status=$SB_EXIT
+        output=$(cat "$LAB_STDOUT")
+        stderr=$(cat "$LAB_STDERR")
+    }
     sanitizer_check
 }
 
+# shellcheck disable=SC2034 # every field is set; tests read the ones they need
 sandbox_read_report() {
     local k v
     SB_HOW="" SB_EXIT="" SB_SIGNAL="" SB_FAULT_SIGNAL="" SB_FAULT_CODE="" SB_FAULT_ADDR=""

@@ -56,7 +56,7 @@ C
 }
 
 @test "MMAPLAB_FAKE_PAGESIZE changes what sysconf reports" {
-    run env MMAPLAB_TRACE=$D/log MMAPLAB_FAKE_PAGESIZE=16384 LD_PRELOAD=$SO ./prog
+    run env MMAPLAB_TRACE="$D/log" MMAPLAB_FAKE_PAGESIZE=16384 LD_PRELOAD="$SO" ./prog
     assert_success
     assert_output 16384
     run grep 'sysconf name=_SC_PAGESIZE ret=16384' "$D/log"
@@ -64,7 +64,7 @@ C
 }
 
 @test "without MMAPLAB_TRACE nothing is written and the program runs normally" {
-    run env LD_PRELOAD=$SO ./prog
+    run env LD_PRELOAD="$SO" ./prog
     assert_success
     [ ! -e "$D/log" ]
 }

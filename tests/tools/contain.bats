@@ -68,6 +68,7 @@ isolated() { grep -qx 'isolation=full' "$K/report"; }
 @test "as root, student programs run as a user of their own who cannot write the harness" {
     ((EUID == 0)) || skip "needs root"
     echo data >"$K/work/input"
+    # shellcheck disable=SC2016 # expanded by the inner shell, inside the namespace
     run contain sh -c 'echo "$MMAPLAB_SANDBOX_UID $MMAPLAB_SANDBOX_BUILD_UID"; exec "$0" --dir "$1/work" \
         --stdout "$1/out" --stderr "$1/err" --report "$1/sb" -- sh -c "id -u; cat input; echo mine >output; echo x >$1/harness"' \
         "$K/sandbox" "$K"
