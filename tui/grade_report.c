@@ -262,11 +262,22 @@ static void write_exercism(FILE *f, const struct grade *g)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
+/* A spreadsheet runs a cell that starts with = + - @ (or a tab or CR) as a
+ * formula, and a student names their own folder: such a cell gets a
+ * leading apostrophe, which spreadsheets show as text. Scores are never
+ * negative, so no number is touched. */
+static int formula_like(const char *s)
+{
+    return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
 void grade_csv_field(FILE *f, const char *s, int last)
 {
     s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n")) {
+    int formula = formula_like(s);
+    if (formula || strpbrk(s, ",\"\r\n")) {
         fputc('"', f);
+        if (formula) fputc('\'', f);
         for (; *s; s++) {
             if (*s == '"') fputc('"', f);
             fputc(*s, f);

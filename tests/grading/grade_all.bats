@@ -34,6 +34,8 @@ setup_file() {
     # (quick: its build test fails and the rest is skipped).
     tar -C "$ROOT/labs" -czf "$class/bob.tar.gz" 02-shared-write
     head -c 4096 /dev/urandom >"$class/carol.zip"
+    # A name a spreadsheet would run as a formula.
+    cp "$class/carol.zip" "$class/=dave.zip"
     echo "not a submission" >"$class/notes.txt"
     # Labs 02 and 03 keep the run short; grading is the same for all.
     local rc=0
@@ -57,11 +59,12 @@ with open(sys.argv[1], newline="") as f:
 assert rows[0] == ["student", "02", "03", "total", "max", "status"], rows[0]
 body = rows[1:]
 names = [r[0] for r in body]
-assert names == sorted(names) == [sys.argv[2], "bob", "carol"], names
+assert names == sorted(names) == ["'=dave", sys.argv[2], "bob", "carol"], names
 for r in body:
     assert len(r) == len(rows[0]), r
     assert int(r[3]) == int(r[1]) + int(r[2]) and r[4] == "40", r
-alice, bob, carol = body
+dave, alice, bob, carol = body
+assert dave[5].startswith("failed: cannot unpack"), dave
 assert alice[1:] == ["20", "20", "40", "40", "graded"], alice
 assert bob[1:] == ["0", "0", "0", "40", "graded"], bob
 assert carol[1:5] == ["0", "0", "0", "40"] and carol[5].startswith("failed: cannot unpack"), carol
@@ -70,11 +73,13 @@ PY
     assert_output ok
 }
 
-@test "the CSV follows RFC 4180: CRLF line ends, quoted fields with doubled quotes" {
+@test "the CSV follows RFC 4180: CRLF line ends, quoted fields with doubled quotes; no cell starts a formula" {
     run awk '!/\r$/' "$D/out/grades.csv"
     assert_output ""
     run grep -c $'\r$' "$D/out/grades.csv"
-    assert_output 4
+    assert_output 5
+    run grep -c '^[=+@-]\|,[=+@-]' "$D/out/grades.csv"
+    assert_output 0
     run grep -F "\"O'Hara, Alice \"\"Ally\"\"\",20,20,40,40,graded" "$D/out/grades.csv"
     assert_success
     [ -z "$(find "$D/out" -maxdepth 1 -name '*.tmp*')" ]
@@ -82,10 +87,11 @@ PY
 
 @test "one summary line; the broken submission and the skipped file are named; exit status 1" {
     run cat "$D/stdout"
-    assert_output --regexp "^mmaplab grade-all: 3 students: 2 graded, 1 failed; grades in .*/out/grades.csv, reports in .*/out/grades-reports/$"
+    assert_output --regexp "^mmaplab grade-all: 4 students: 2 graded, 2 failed; grades in .*/out/grades.csv, reports in .*/out/grades-reports/$"
     run cat "$D/stderr"
     assert_output --partial "skipping notes.txt: not a folder, .tar.gz, .tgz or .zip"
     assert_output --partial "carol: failed: cannot unpack"
+    assert_output --partial "=dave: failed: cannot unpack"
     run cat "$D/status"
     assert_output 1
 }
