@@ -210,6 +210,21 @@ skip_on_tmpfs() {
     assert_output --partial "needs a terminal"
 }
 
+@test "playground on tmpfs: says so, and explains why fadvise DONTNEED drops nothing there" {
+    [[ -d /dev/shm && -w /dev/shm ]] || skip "no writable /dev/shm here"
+    local f
+    f=$(mktemp /dev/shm/mmaplab-pg.XXXXXX)
+    head -c 65536 /dev/zero >"$f"
+    play "t<Dump>d<Dump>D<Dump>" "$f"
+    rm -f "$f"
+    assert_success
+    assert_output --partial "This file is on tmpfs: the page cache is its only copy"
+    [[ $(cell 1 3) == "M" ]] || fail "touched pages are mapped: $(grid_row 1 0)"
+    [[ $(cell 2 3) == "c" ]] || fail "DONTNEED keeps tmpfs pages cached: $(grid_row 2 0)"
+    [[ $(cell 3 3) == "c" ]] || fail "fadvise cannot drop tmpfs pages: $(grid_row 3 0)"
+    assert_output --partial "Nothing left the cache: on tmpfs the page cache is the file's only copy"
+}
+
 @test "playground: a FILE of the user's is mapped, and is not removed" {
     local f=$BATS_TEST_TMPDIR/mine.txt
     printf 'hello\n' >"$f"
