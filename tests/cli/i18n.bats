@@ -27,6 +27,7 @@ setup() {
 
 @test "a translated status line really appears in Chinese" {
     BIN=${MMAPLAB_BIN:-$ROOT/build/mmaplab}
+    [[ -x $BIN ]] || skip "build mmaplab first (make)"
     run env MMAPLAB_DATA="$ROOT" "$BIN" --lang zh --keys "z" --size 80x24
     assert_success
     assert_output --partial "按键 z 没有对应操作"
