@@ -89,8 +89,8 @@ static const char **option_slot(struct options *o, const char *name)
 
 static int valid_jobs(const char *s)
 {
-    size_t n = strspn(s, "0123456789");
-    return n > 0 && n <= 4 && !s[n] && strtol(s, NULL, 10) > 0;
+    int n;
+    return parse_count(s, 4, &n) && n > 0;
 }
 
 /* 1 when the options make sense; otherwise a message is printed. */

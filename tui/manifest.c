@@ -91,9 +91,8 @@ static mm_status parse_line(const char *s, const char *end, struct lab *l, const
         goto out;
     }
     if (!all_digits(l->id)) { *why = "the id must be digits"; goto out; }
-    if (!all_digits(points) || strlen(points) > 6) { *why = "points must be a whole number"; goto out; }
+    if (!parse_count(points, 6, &l->points)) { *why = "points must be a whole number"; goto out; }
     if (!safe_name(l->slug)) { *why = "the slug may hold only letters, digits, '-', '_' and '.'"; goto out; }
-    l->points = (int)strtol(points, NULL, 10); /* at most 6 digits */
     l->title = xstrndup(p, (size_t)(te - p));
     size_t dl = strlen(l->id) + strlen(l->slug) + 2;
     l->dir = malloc(dl);

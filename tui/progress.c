@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,18 +89,6 @@ static int split_words(char *line, char *w[], int max)
     return n;
 }
 
-/* A number as progress_save writes it: decimal digits only, no sign, at
- * most INT_MAX. (sscanf's %d would accept "+7" and overflow silently.) */
-static int parse_count(const char *s, int *out)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 10 || strspn(s, "0123456789") != n) return 0;
-    long long v = strtoll(s, NULL, 10);
-    if (v > INT_MAX) return 0;
-    *out = (int)v;
-    return 1;
-}
-
 mm_status progress_parse(struct progress *p, const char *text, char *err, size_t errlen)
 {
     int lineno = 0;
@@ -143,8 +130,8 @@ mm_status progress_parse(struct progress *p, const char *text, char *err, size_t
         int nw = split_words(words, w, 4);
         int a = 0, b = 0, numbers = 0;
         if (nw < 2 || !known_kind(w[0], &numbers) || nw != 2 + numbers || !plain_key(w[1]) ||
-            strlen(w[1]) >= sizeof p->e[0].key || (numbers > 0 && !parse_count(w[2], &a)) ||
-            (numbers > 1 && !parse_count(w[3], &b))) {
+            strlen(w[1]) >= sizeof p->e[0].key || (numbers > 0 && !parse_count(w[2], 10, &a)) ||
+            (numbers > 1 && !parse_count(w[3], 10, &b))) {
             snprintf(err, errlen, "line %d is not a progress fact: %.60s", lineno, line);
             return MM_ERR_IO;
         }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,16 @@ char *path_join(const char *a, const char *b)
     if (la && a[la - 1] != '/') p[at++] = '/';
     memcpy(p + at, b, lb + 1);
     return p;
+}
+
+int parse_count(const char *s, size_t max_digits, int *out)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max_digits || n > 10 || strspn(s, "0123456789") != n) return 0;
+    long long v = strtoll(s, NULL, 10);
+    if (v > INT_MAX) return 0;
+    *out = (int)v;
+    return 1;
 }
 
 int file_exists(const char *path)

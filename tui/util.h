@@ -12,6 +12,9 @@ mm_status read_file(const char *path, char **out, size_t *len);
 /* "a" + "/" + "b" into a new heap string. */
 char *path_join(const char *a, const char *b);
 int file_exists(const char *path);
+/* S as a count: 1 to MAX_DIGITS decimal digits, nothing else (no sign, no
+ * blanks), at most INT_MAX. 1 and *out set, or 0. */
+int parse_count(const char *s, size_t max_digits, int *out);
 /* Text growing by appends. On allocation failure the text is freed, s is
  * NULL and failed is set; later appends do nothing. */
 struct strbuf {

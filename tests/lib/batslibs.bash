@@ -5,7 +5,7 @@
 # sources its parts through "$(dirname "${BASH_SOURCE[0]}")", a subshell and
 # a dirname process per part: some 30 forks, and bats re-reads a test file
 # for every test. On a virtual machine where a fork costs milliseconds that
-# was about 0.2 s per test, most of a lab check's time. The parts hold only
+# was about 0.2 s per test, 10 to 25 % of a lab check's time. The parts hold only
 # function definitions, so sourcing them straight from src/ is equivalent.
 # A library laid out differently is left to bats_load_library.
 load_bats_libs() {

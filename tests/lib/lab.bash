@@ -21,8 +21,9 @@
 #                     tests/lib/contain.c when it runs as root: programs run
 #                     as the first user, the build as the second
 
+# Beside this file, wherever the test file that loads it lives.
 # shellcheck source=tests/lib/batslibs.bash
-source "$BATS_TEST_DIRNAME/../lib/batslibs.bash"
+source "${BASH_SOURCE[0]%/*}/batslibs.bash"
 load_bats_libs bats-support bats-assert bats-file
 
 MMAPLAB_ROOT=${MMAPLAB_ROOT:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
