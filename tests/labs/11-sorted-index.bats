@@ -417,9 +417,10 @@ expect_answer() {
     fi
 }
 
-# value_of KEY DATA: the last value of KEY in DATA.
+# value_of KEY DATA: the last value of KEY in DATA. Compared as strings:
+# awk compares two numeric-looking fields as numbers, and "0." == "0".
 value_of() {
-    LC_ALL=C awk -v k="$1" 'NF == 2 && $1 == k { v = $2 } END { print v }' "$2"
+    KEY=$1 LC_ALL=C awk 'NF == 2 && $1 "" == ENVIRON["KEY"] { v = $2 } END { print v }' "$2"
 }
 
 # mid_free_keys N INDEX_SORTED_KEYS: N keys of the sorted list that are not
