@@ -95,8 +95,8 @@ total_of() {
     # the smaller files do not; the plain build runs it.
     [[ ${MMAPLAB_SANITIZE:-0} == 1 ]] && skip "4 GiB scan is not run under the sanitizers"
     local f="$WORK/big.bin" head tail size
-    head=$(rand_between 1000 20000)
-    tail=$(rand_between 1000 20000)
+    rand_set head 1000 20000
+    rand_set tail 1000 20000
     size=$((4 * 1024 * 1024 * 1024 + $(rand_between 1 100000)))
     rand_text "$head" "$BATS_TEST_TMPDIR/head"
     rand_text "$tail" "$BATS_TEST_TMPDIR/tail"

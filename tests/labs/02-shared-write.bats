@@ -8,7 +8,7 @@ setup_file() { lab_setup_file 02; }
 setup() {
     lab_setup
     umask 022
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
 }
 
 @test "[0] builds with the project's flags" {

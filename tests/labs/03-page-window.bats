@@ -7,7 +7,7 @@ load ../lib/lab
 setup_file() { lab_setup_file 03; }
 setup() {
     lab_setup
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
 }
 
 # A random file of a few pages and a bit.
@@ -47,7 +47,7 @@ check_range() {
     make_file
     check_range $((SIZE - 1)) 1
     local off
-    off=$(rand_between 1 SIZE-1)
+    rand_set off 1 SIZE-1
     check_range "$off" $((SIZE - off))
     check_range 0 "$SIZE"
 }

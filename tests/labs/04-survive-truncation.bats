@@ -39,7 +39,7 @@ EOF
 
 setup() {
     lab_setup
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
     HELPER=""
 }
 

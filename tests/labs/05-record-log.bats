@@ -25,7 +25,7 @@ setup_file() {
 setup() {
     lab_setup
     umask 022
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
     RLTOOL="$BATS_FILE_TMPDIR/t05/rltool"
     POWERCUT="$BATS_FILE_TMPDIR/t05/powercut.so"
     LOG="$WORK/log.db"
@@ -150,7 +150,7 @@ file_state() { printf '%s %s\n' "$(sha256sum <"$1")" "$(stat -c '%s %y' "$1")"; 
     local want="$BATS_TEST_TMPDIR/want" run n count=0
     : >"$want"
     for run in 1 2 3; do
-        n=$(rand_between 4 15)
+        rand_set n 4 15
         gen "$n" $((PAGE * 5 / 2)) "$BATS_TEST_TMPDIR/in.$run"
         cat "$BATS_TEST_TMPDIR/in.$run" >>"$want"
         # One run ends without a final newline: its last line is a record too.
@@ -175,7 +175,7 @@ file_state() { printf '%s %s\n' "$(sha256sum <"$1")" "$(stat -c '%s %y' "$1")"; 
 @test "[2] list reads a log written by another program, append continues it, a damaged record is refused" {
     # The tests' own writer: another data offset, garbage after the records.
     local doff=$((8 * $(rand_between 3 600))) n
-    n=$(rand_between 4 12)
+    rand_set n 4 12
     gen "$n" $((PAGE * 2)) "$BATS_TEST_TMPDIR/in"
     "$RLTOOL" make "$LOG" "$doff" "$(rand_between 1 300)" <"$BATS_TEST_TMPDIR/in"
     run_lab reclog list log.db
@@ -221,7 +221,7 @@ file_state() { printf '%s %s\n' "$(sha256sum <"$1")" "$(stat -c '%s %y' "$1")"; 
     gap=$((PAGE - end % PAGE))
     head -c $((gap - 8 + $(rand_between 8 100))) /dev/zero | tr '\0' 'c' >"$BATS_TEST_TMPDIR/in"
     echo >>"$BATS_TEST_TMPDIR/in"
-    n=$(rand_between 8 14)
+    rand_set n 8 14
     gen "$n" $((PAGE * 5 / 2)) "$BATS_TEST_TMPDIR/more"
     cat "$BATS_TEST_TMPDIR/more" >>"$BATS_TEST_TMPDIR/in"
     n=$((n + 1))
@@ -349,7 +349,7 @@ run_powercut() {
         PCDIR="$BATS_TEST_TMPDIR/pc.$run"
         mkdir -p "$PCDIR"
         lab_share "$PCDIR"
-        n=$(rand_between 5 10)
+        rand_set n 5 10
         gen "$n" $((PAGE * 2)) "$BATS_TEST_TMPDIR/in.$run"
         run_powercut "$BATS_TEST_TMPDIR/in.$run" append "$LOG"
         assert_not_killed

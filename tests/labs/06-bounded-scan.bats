@@ -30,7 +30,7 @@ teardown_file() {
 
 setup() {
     lab_setup
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
 }
 
 # --- local helpers (not in tests/lib: only this lab needs them) -----------
@@ -396,7 +396,7 @@ check_advice() {
         # Straddle every boundary: start 1..m-1 bytes before it. Every third
         # boundary gets the pattern twice, around it, in the same line.
         nwin=$(((size + W - 1) / W))
-        r=$(rand_between 0 1000)
+        rand_set r 0 1000
         plants=()
         for ((k = 1; k < nwin - 1; k++)); do
             if ((k % 3 == 0)); then
@@ -460,7 +460,7 @@ check_advice() {
 
 @test "[3] the trace: SEQUENTIAL on the mapping, WILLNEED ahead, DONTNEED behind, page-aligned" {
     local w W size
-    w=$(rand_between 1 3)
+    rand_set w 1 3
     W=$((w * PAGE))
     size=$((W * $(rand_between 6 12) + $(rand_between 1 W-1)))
     rand_text "$size" "$WORK/a.txt"

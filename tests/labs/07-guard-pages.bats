@@ -8,7 +8,7 @@ load ../lib/lab
 setup_file() { lab_setup_file 07; }
 setup() {
     lab_setup
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
 }
 
 # run_arena [RUN_LAB OPTIONS...] BUFSIZE COUNT: run arena with the script in
@@ -103,7 +103,7 @@ gen_script() {
 @test "[5] random writes and reads inside the buffers, and the table, match a reference model" {
     local b count
     for b in $(rand_between 1 100) "$PAGE" $((PAGE * $(rand_between 1 3) + $(rand_between 1 PAGE-1))); do
-        count=$(rand_between 2 4)
+        rand_set count 2 4
         gen_script "$b" "$count" 40
         model
         run_arena "$b" "$count"
@@ -124,7 +124,7 @@ gen_script() {
         else
             b=$((PAGE * $(rand_between 1 2)))
         fi
-        count=$(rand_between 2 4)
+        rand_set count 2 4
         i=$(rand_between 0 $((count - 1)))
         k=$(rand_between 0 $((b < 50 ? b - 1 : 50)))
         {
@@ -153,7 +153,7 @@ gen_script() {
 
 @test "[3] after freeze the table reads fine and a write to it is SIGSEGV (SEGV_ACCERR)" {
     local keys=() k n key
-    n=$(rand_between 3 6)
+    rand_set n 3 6
     {
         for ((k = 0; k < n; k++)); do
             key=$(rand_between 0 $((2 * PAGE / 8 - 1)))
@@ -202,7 +202,7 @@ gen_script() {
 @test "[3] the tracer shows mprotect PROT_NONE on each page-aligned guard and PROT_READ on the whole table" {
     local b count i line addr len
     b=$((PAGE * $(rand_between 0 2) + $(rand_between 1 PAGE-1)))
-    count=$(rand_between 2 5)
+    rand_set count 2 5
     printf 'write 0 0 1 1\nfreeze\nget 0\n' >"$BATS_TEST_TMPDIR/script"
     run_arena "$b" "$count"
     assert_exit 0
@@ -231,7 +231,7 @@ gen_script() {
     ((big % PAGE == 0)) || skip "the real page size $PAGE does not divide 16 KiB"
     b=$((big * $(rand_between 0 1) + $(rand_between 1 big-1)))
     ((b % PAGE)) || b=$((b + 1))
-    count=$(rand_between 2 3)
+    rand_set count 2 3
     i=$(rand_between 0 $((count - 1)))
     printf 'write %s %s 1 3\nread %s %s 1\nwrite %s %s 1 4\n' "$i" $((b - 1)) "$i" $((b - 1)) "$i" "$b" \
         >"$BATS_TEST_TMPDIR/script"

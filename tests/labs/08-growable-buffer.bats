@@ -20,7 +20,7 @@ EOF
 
 setup() {
     lab_setup
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
 }
 
 # expected_cap BYTES [PAGE]: the smallest PAGE * 2^k that holds BYTES.
@@ -213,7 +213,7 @@ check_buffer_trace() {
 
 @test "[4] a mapping placed right behind the buffer forces a move; the data follows it" {
     local n
-    n=$(rand_between 100000 400000)
+    rand_set n 100000 400000
     rand_bytes "$n" "$BATS_TEST_TMPDIR/in"
     run_lab --stdin "$BATS_TEST_TMPDIR/in" growbuf --crowd
     assert_ran_ok
@@ -267,7 +267,7 @@ check_buffer_trace() {
         skip "AddressSanitizer reserves terabytes of address space for its shadow memory: an ASan build cannot start under a small RLIMIT_AS"
     fi
     local len gap=$((1 << 20)) copies limit_kib=98304
-    len=$(rand_between 1000 8000)
+    rand_set len 1000 8000
     copies=$(((512 << 20) / (len + gap)))
     rand_bytes "$len" "$BATS_TEST_TMPDIR/pat"
     run_lab --stdin "$BATS_TEST_TMPDIR/pat" with_as_limit "$limit_kib" "$LAB_BIN/growbuf" --copies "$copies" --gap "$gap"
@@ -286,7 +286,7 @@ check_buffer_trace() {
 
 @test "[2] the naive buffer keeps the old base and dies when crowded; yours does not" {
     local n
-    n=$(rand_between 50000 200000)
+    rand_set n 50000 200000
     rand_bytes "$n" "$BATS_TEST_TMPDIR/in"
     run_lab --fault-info --stdin "$BATS_TEST_TMPDIR/in" naive_growbuf --crowd
     assert_killed_by SIGSEGV SEGV_MAPERR

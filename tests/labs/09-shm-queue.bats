@@ -128,7 +128,7 @@ run_pinned() {
 
 @test "[3] the object exists during the run and is removed at exit; an existing name is refused and left alone" {
     local n
-    n=$(rand_between 5000 100000)
+    rand_set n 5000 100000
     run_lab --timeout 15 shmq "$SHM_NAME" "$n"
     assert_all_received "$n"
     [[ -n $(shm_mmaps) ]] || lab_fail "expected shmq to create and map /dev/shm/${SHM_NAME#/}; the tracer saw these mmaps:" \
@@ -154,8 +154,8 @@ run_pinned() {
 
 @test "[3] the consumer is SIGKILLed mid-stream: the producer notices, removes the name, exits 4" {
     local k n
-    k=$(rand_between 1 5000)
-    n=$(rand_between 100000 1000000)
+    rand_set k 1 5000
+    rand_set n 100000 1000000
     local fifo="$BATS_TEST_TMPDIR/hook"
     mkfifo "$fifo"
     lab_share "$fifo"

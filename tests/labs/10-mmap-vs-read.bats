@@ -77,7 +77,7 @@ EOF
 
 setup() {
     lab_setup
-    PAGE=$(page_size)
+    PAGE=$LAB_PAGE_SIZE
 }
 
 # make_data RECORDS: a random file of that many 64-byte records in $WORK.
@@ -184,7 +184,8 @@ assert_unmapped_all() {
     for records in 1 $((PAGE / 64 + 1)); do
         make_data "$records"
         for n in 1 7; do
-            seed=$(rand_next)
+            rand_draw
+            seed=$RAND_DRAW
             WANT_SCAN=$("$REF" sum "$WORK/data.bin")
             WANT_LOOKUP=$("$REF" lookup "$WORK/data.bin" "$n" "$seed")
             run_bench --only scan-read,scan-mmap,lookup-pread,lookup-mmap data.bin "$n" "$seed"

@@ -147,7 +147,8 @@ EOF
 # prefixes or extensions of others, in random order.
 gen_keys() {
     local seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v want="$1" -v seed="$seed" 'BEGIN {
         srand(seed)
         chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-/@+,#%"
@@ -179,7 +180,8 @@ gen_keys() {
 # Values are random 64-bit integers of every length, with both extremes.
 gen_data() {
     local seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v seed="$seed" -v dup="${3:-0}" '
         function rv(   r, d, s, i) {
             r = rand()
@@ -208,7 +210,8 @@ gen_data() {
 # gen_other DATA OUT: the same lines with a different value for every key.
 gen_other() {
     local seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v seed="$seed" 'BEGIN { srand(seed) }
         NF == 2 {
             do v = int(rand() * 2000000000) - 1000000000; while (v "" == $2)
@@ -321,7 +324,8 @@ assert_answers() {
 # pick N FILE: N random lines of FILE (repeats possible).
 pick() {
     local seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v n="$1" -v seed="$seed" '{ l[NR] = $0 } END {
         srand(seed); for (i = 0; i < n; i++) print l[1 + int(rand() * NR)] }' "$2"
 }
@@ -329,7 +333,8 @@ pick() {
 # absent_keys N DATA: N random keys that DATA does not contain.
 absent_keys() {
     local seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v n="$1" -v seed="$seed" '{ have[$1] = 1 } END {
         srand(seed)
         chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -427,7 +432,8 @@ value_of() {
 # among the middle three records (where a search starts).
 mid_free_keys() {
     local seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v n="$1" -v seed="$seed" '{ k[NR] = $1 } END {
         srand(seed); m = int(NR / 2)
         while (c < n) { i = 1 + int(rand() * NR); if (i < m - 1 || i > m + 2) { print k[i]; c++ } } }' "$2"
@@ -817,7 +823,7 @@ mid_free_keys() {
     n=$(wc -l <"$d/data")
     for bad in "lonelykey" "key 9223372036854775808" "0123456789012345678901234567890123 5"; do
         local at
-        at=$(rand_between 1 n)
+        rand_set at 1 n
         awk -v at="$at" -v bad="$bad" 'NR == at { print bad } { print }' "$d/data" >"$d/in"
         run_lab --stdin "$d/in" sidx build idx
         assert_not_killed

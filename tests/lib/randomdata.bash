@@ -5,8 +5,10 @@
 # not repeat from a seed. Instead each draw hashes (seed, test number, draw
 # count), and the draw count lives in a file so subshells advance it too.
 
-# rand_next: print the next 31-bit random number of this test.
-rand_next() {
+# rand_draw: set RAND_DRAW to the next 31-bit random number of this test,
+# without a subshell (on a virtual machine a fork costs milliseconds, and the
+# lab tests draw hundreds of numbers).
+rand_draw() {
     local f=${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/.mmaplab-rng c=0
     [[ -f $f ]] && read -r c <"$f"
     echo $((c + 1)) >"$f"
@@ -15,20 +17,37 @@ rand_next() {
     x=$(( (x ^ ((x >> 30) & 0x3FFFFFFFF)) * 0xBF58476D1CE4E5B9 ))
     x=$(( (x ^ ((x >> 27) & 0x1FFFFFFFFF)) * 0x94D049BB133111EB ))
     x=$(( x ^ ((x >> 31) & 0x1FFFFFFFF) ))
-    echo $(( x & 0x7FFFFFFF ))
+    RAND_DRAW=$(( x & 0x7FFFFFFF ))
 }
 
-# rand_between LO HI: a random integer in [LO, HI] (arithmetic allowed).
+# rand_next: print the next 31-bit random number of this test.
+rand_next() {
+    rand_draw
+    echo "$RAND_DRAW"
+}
+
+# rand_set NAME LO HI: set NAME to a random integer in [LO, HI] (arithmetic
+# allowed), without a subshell.
+rand_set() {
+    # Locals with names no caller uses: printf -v sees them before the
+    # caller's variable of the same name.
+    local _rs_lo=$(($2)) _rs_hi=$(($3))
+    rand_draw
+    printf -v "$1" '%d' $((_rs_lo + RAND_DRAW % (_rs_hi - _rs_lo + 1)))
+}
+
+# rand_between LO HI: print a random integer in [LO, HI].
 rand_between() {
-    local lo=$(($1)) hi=$(($2)) r
-    r=$(rand_next)
-    echo $((lo + r % (hi - lo + 1)))
+    local r
+    rand_set r "$1" "$2"
+    echo "$r"
 }
 
 # rand_bytes N FILE: N random bytes (all 256 values).
 rand_bytes() {
     local n=$1 out=$2 seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v n="$n" -v seed="$seed" 'BEGIN {
         srand(seed)
         for (i = 0; i < 256; i++) ch[i] = sprintf("%c", i)
@@ -40,7 +59,8 @@ rand_bytes() {
 # newlines, with runs of whitespace and long and short lines.
 rand_text() {
     local n=$1 out=$2 seed
-    seed=$(rand_next)
+    rand_draw
+    seed=$RAND_DRAW
     LC_ALL=C awk -v n="$n" -v seed="$seed" 'BEGIN {
         srand(seed)
         letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?-_()"

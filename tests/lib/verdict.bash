@@ -78,7 +78,9 @@ assert_exit() {
 
 # assert_stderr_has TEXT [WHY]: a fixed-string search of the last stderr.
 assert_stderr_has() {
-    if ! grep -qF -- "$1" "$LAB_STDERR"; then
+    local err
+    err=$(<"$LAB_STDERR")
+    if [[ $err != *"$1"* ]]; then
         lab_fail "expected standard error to contain: $1${2:+ ($2)}" \
             "it was: $(head -c 600 "$LAB_STDERR")"
     fi

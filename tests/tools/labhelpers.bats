@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# The shell helpers every lab test uses (tests/lib/randomdata.bash and
+# trace.bash). Several do in the test's own shell what a process used to do
+# (a fork costs milliseconds on a virtual machine): each is checked here
+# against the process-based way it replaced.
+
+bats_require_minimum_version 1.5.0
+load ../lib/batslibs
+load_bats_libs bats-support bats-assert
+
+setup() {
+    source "$BATS_TEST_DIRNAME/../lib/randomdata.bash"
+    source "$BATS_TEST_DIRNAME/../lib/trace.bash"
+    export MMAPLAB_SEED=4242
+}
+
+@test "rand_set draws the numbers rand_between prints, from the same sequence" {
+    local k a b
+    local -a printed=() set=()
+    for k in 1 2 3 4 5 6 7 8; do printed+=("$(rand_between 1 "k * 1000")"); done
+    rm -f "$BATS_TEST_TMPDIR/.mmaplab-rng"
+    for k in 1 2 3 4 5 6 7 8; do
+        rand_set a 1 "k * 1000"
+        set+=("$a")
+    done
+    assert_equal "${set[*]}" "${printed[*]}"
+    # Bounds are kept, and a caller's variable named like a helper's own is set.
+    for k in $(seq 200); do
+        rand_set b 5 7
+        ((b >= 5 && b <= 7)) || fail "rand_set 5 7 gave $b"
+    done
+    local lo hi r
+    rand_set lo 3 3
+    rand_set hi 9 9
+    rand_set r 1 1
+    assert_equal "$lo $hi $r" "3 9 1"
+}
+
+@test "the same seed and test give the same draws; another seed others" {
+    local a b
+    a=$(rand_next; rand_next; rand_next)
+    rm -f "$BATS_TEST_TMPDIR/.mmaplab-rng"
+    b=$(rand_next; rand_next; rand_next)
+    assert_equal "$a" "$b"
+    rm -f "$BATS_TEST_TMPDIR/.mmaplab-rng"
+    b=$(MMAPLAB_SEED=4243; rand_next; rand_next; rand_next)
+    [[ $a != "$b" ]] || fail "seeds 4242 and 4243 drew the same numbers: $a"
+}
+
+@test "trace_path resolves like realpath -m: linked folders, linked files, missing parts" {
+    local d="$BATS_TEST_TMPDIR/p"
+    mkdir -p "$d/real/sub"
+    ln -s real "$d/link"
+    touch "$d/real/file"
+    ln -s file "$d/real/alias"
+    ln -s ../real "$d/real/sub/up"
+    cd "$d"
+    local p
+    for p in "$d/link/file" "$d/real/alias" "$d/link/alias" "$d/real/sub/up/file" \
+        "$d/missing/file" "$d/link/missing" "$d/link/" "$d/link/.." "$d/link/sub/../file" \
+        link/file real/sub/up/alias ./link/file / "$d//link//file"; do
+        assert_equal "$(trace_path "$p")" "$(realpath -m -- "$p")"
+    done
+    assert_equal "$PWD" "$d"
+}
+
+@test "trace_get and trace_field read a field; a missing key is false" {
+    local line='123 mmap addr=0 len=8192 prot=READ flags=PRIVATE fd=3 off=4096 path=/a\x20b ret=0x7f00'
+    local v
+    trace_get v "$line" len
+    assert_equal "$v" 8192
+    assert_equal "$(trace_field "$line" path)" '/a\x20b'
+    assert_equal "$(trace_field "$line" ret)" 0x7f00
+    run ! trace_get v "$line" nosuchkey
+    run ! trace_field "$line" nosuchkey
+}
+
+@test "trace_order and assert_munmapped find lines with backslashes exactly" {
+    TRACE="$BATS_TEST_TMPDIR/trace.log"
+    cat >"$TRACE" <<'EOF'
+7 open path=/w/a\x20b ret=3
+7 mmap addr=0 len=8192 prot=READ flags=PRIVATE fd=3 off=0 path=/w/a\x20b ret=0x7000
+7 munmap addr=0x7000 len=4096 ret=0
+7 mmap addr=0 len=8192 prot=READ flags=PRIVATE fd=3 off=0 path=/w/a\x20b ret=0x9000
+7 munmap addr=0x9000 len=8192 ret=0
+EOF
+    local first second
+    first=$(sed -n 2p "$TRACE")
+    second=$(sed -n 4p "$TRACE")
+    assert_equal "$(trace_order "$second")" 4
+    assert_equal "$(trace_order "$first")" 2
+    lab_fail() { printf '%s\n' "$@"; return 1; }
+    run assert_munmapped "$second"
+    assert_success
+    run assert_munmapped "$first"
+    assert_failure
+    assert_output --partial "covers 4096 bytes but the mapping is 8192 bytes"
+    # A munmap before the mmap does not count.
+    sed -i 5d "$TRACE"
+    run assert_munmapped "$second"
+    assert_failure
+    assert_output --partial "the tracer saw none"
+}
