@@ -117,7 +117,14 @@ SH
         t resize-window -t main -x "${s%x*}" -y "${s#*x}"
     done
     t resize-window -t main -x 80 -y 24
-    t send-keys -t main '?'
+    # tmux applies a pane's new size on its own schedule, so the key may
+    # reach the program while it still shows the too-small screen, which
+    # ignores keys by design. Responsive means: a key sent once the storm
+    # has passed is answered; help opened twice is still help.
+    for _ in 1 2 3 4 5; do
+        t send-keys -t main '?'
+        wait_for "Keys" 4 2>/dev/null && break
+    done
     wait_for "Keys"
     t send-keys -t main Q
     wait_for "EXITED:0"
