@@ -73,7 +73,7 @@ setup() {
             "$trunc" "$map"
 
     local addr sync un
-    addr=$(trace_field "$map" ret)
+    trace_get addr "$map" ret
     sync=$(trace_select msync "addr=$addr" flags=SYNC ret=0 | head -1)
     [[ -n $sync ]] || lab_fail "expected msync(addr, len, MS_SYNC) on the mapping at $addr; the tracer saw:" \
         "$(trace_select msync)"

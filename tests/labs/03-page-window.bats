@@ -72,8 +72,8 @@ check_range() {
         line=$(trace_mmaps_of "$WORK/data.bin")
         [[ $(grep -c . <<<"$line") == 1 ]] ||
             lab_fail "expected one mmap of data.bin for window data.bin $off $len; the tracer saw:" "${line:-(none)}"
-        moff=$(trace_field "$line" off)
-        mlen=$(trace_field "$line" len)
+        trace_get moff "$line" off
+        trace_get mlen "$line" len
         ((moff % PAGE == 0)) ||
             lab_fail "mmap offset $moff is not a multiple of the page size $PAGE (it must be, or mmap fails with EINVAL)" "$line"
         ((moff <= off && moff + mlen >= off + len)) ||
@@ -96,7 +96,7 @@ check_range() {
     local line moff
     line=$(trace_mmaps_of "$WORK/data.bin")
     [[ -n $line ]] || lab_fail "expected an mmap of data.bin; the tracer saw none"
-    moff=$(trace_field "$line" off)
+    trace_get moff "$line" off
     ((moff % big == 0)) ||
         lab_fail "with sysconf(_SC_PAGESIZE) = $big the mmap offset must be a multiple of $big; it was $moff" \
             "(is the page size hard-coded instead of asked from sysconf?)" "$line"

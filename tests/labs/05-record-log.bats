@@ -74,7 +74,7 @@ assert_format_is() {
     local got="$BATS_TEST_TMPDIR/rltool.out"
     if ! "$RLTOOL" list "$LOG" >"$got"; then
         lab_fail "the log does not follow the file format in the README; the tests' own reader says:" \
-            "$(cat "$got")"
+            "$(<"$got")"
     fi
     cmp -s "$got" "$1" ||
         lab_fail "the tests' own reader (README's format) finds other records in the log than the ones appended" \
@@ -331,7 +331,7 @@ run_powercut() {
     LAB_STDOUT="$BATS_TEST_TMPDIR/stdout.$RUNS"
     LAB_STDERR="$BATS_TEST_TMPDIR/stderr.$RUNS"
     LAST_CMD="reclog $* (under the power-cut model)"
-    env POWERCUT_FILE="$LOG" POWERCUT_DIR="$PCDIR" LD_PRELOAD="$POWERCUT" \
+    POWERCUT_FILE="$LOG" POWERCUT_DIR="$PCDIR" LD_PRELOAD="$POWERCUT" \
         ASAN_OPTIONS="verify_asan_link_order=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1" \
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         "$MMAPLAB_TOOLS/sandbox" --timeout 60 --dir "$WORK" --stdin "$stdin" \
@@ -339,7 +339,7 @@ run_powercut() {
         -- "$LAB_BIN/reclog" "$@" 3>&-
     sandbox_read_report "$BATS_TEST_TMPDIR/report.$RUNS"
     status=$SB_EXIT
-    output=$(cat "$LAB_STDOUT")
+    output=$(<"$LAB_STDOUT")
     sanitizer_check
 }
 

@@ -286,8 +286,8 @@ check_advice() {
         lab_fail "expected exactly one mmap of $(basename "$file") (the whole file, once); the tracer saw:" \
             "${maps:-(none)}"
     local off len base
-    off=$(trace_field "$maps" off)
-    len=$(trace_field "$maps" len)
+    trace_get off "$maps" off
+    trace_get len "$maps" len
     base=$(($(trace_field "$maps" ret)))
     ((off == 0 && len >= size)) ||
         lab_fail "expected the mapping to hold the whole file (offset 0, at least $size bytes)" "$maps"

@@ -193,7 +193,7 @@ gen_script() {
         >"$BATS_TEST_TMPDIR/script"
     run_arena --fault-info 100 1
     assert_killed_by SIGSEGV SEGV_ACCERR
-    [[ $(cat "$BODY") == 11 ]] ||
+    [[ $(<"$BODY") == 11 ]] ||
         lab_fail "after 'freeze-at $PAGE' the first page of the table must stay writable: 'get $below' should print 11"
     ((SB_FAULT_ADDR == TABLE + 8 * above)) ||
         lab_fail "'set $above 12' should fault in the frozen second page, at table + $((8 * above)); $(fault_words)"
@@ -212,7 +212,7 @@ gen_script() {
         [[ -n $line ]] ||
             lab_fail "expected mprotect(buffer $i + $b = $addr, ..., PROT_NONE) for the guard of buffer $i; the tracer saw:" \
                 "$(trace_select mprotect | head -8)"
-        len=$(trace_field "$line" len)
+        trace_get len "$line" len
         ((len == PAGE)) ||
             lab_fail "the guard of buffer $i is one page: mprotect(guard, $PAGE, PROT_NONE); it was given $len bytes" "$line"
     done
@@ -221,7 +221,7 @@ gen_script() {
     [[ -n $line ]] ||
         lab_fail "expected mprotect(table = $addr, ..., PROT_READ) for freeze; the tracer saw:" \
             "$(trace_select mprotect | head -8)"
-    len=$(trace_field "$line" len)
+    trace_get len "$line" len
     ((len > 8 * ENTRIES - PAGE && len <= 8 * ENTRIES)) ||
         lab_fail "freeze must cover the whole $((8 * ENTRIES))-byte table; mprotect was given $len bytes" "$line"
 }
@@ -238,7 +238,7 @@ gen_script() {
     run_arena --fault-info --page "$big" "$b" "$count"
     assert_killed_by SIGSEGV SEGV_ACCERR
     check_layout "$b" "$big"
-    [[ $(cat "$BODY") == 03 ]] || lab_fail "the last byte of buffer $i must be usable: 'read $i $((b - 1)) 1' should print 03"
+    [[ $(<"$BODY") == 03 ]] || lab_fail "the last byte of buffer $i must be usable: 'read $i $((b - 1)) 1' should print 03"
     ((SB_FAULT_ADDR == BUF[i] + b)) ||
         lab_fail "writing byte $b of buffer $i should fault at its first byte past the end; $(fault_words)"
     local line

@@ -147,7 +147,7 @@ run_pinned() {
     assert_stderr_has "File exists" "shm_open with O_CREAT | O_EXCL fails with EEXIST"
     [[ ! -s $LAB_STDOUT ]] || lab_fail "nothing should be printed on stdout when the object cannot be created"
     [[ -f $other ]] || lab_fail "shmq removed /dev/shm/${SHM_NAME#/}, which it did not create: only the creator may shm_unlink"
-    [[ $(cat "$other") == "not yours" ]] ||
+    [[ $(<"$other") == "not yours" ]] ||
         lab_fail "shmq changed the existing /dev/shm/${SHM_NAME#/} (it must be refused with O_EXCL, not reused)"
     rm -f "$other"
 }
@@ -202,7 +202,7 @@ run_pinned() {
     BG=""
     sandbox_read_report "$report"
     status=$SB_EXIT
-    output=$(cat "$LAB_STDOUT")
+    output=$(<"$LAB_STDOUT")
     sanitizer_check
 
     if [[ $SB_HOW == timeout ]]; then
