@@ -9,7 +9,9 @@ load ../lib/batslibs
 load_bats_libs bats-support bats-assert
 
 setup() {
+    # shellcheck source=tests/lib/randomdata.bash
     source "$BATS_TEST_DIRNAME/../lib/randomdata.bash"
+    # shellcheck source=tests/lib/trace.bash
     source "$BATS_TEST_DIRNAME/../lib/trace.bash"
     export MMAPLAB_SEED=4242
 }
@@ -17,15 +19,15 @@ setup() {
 @test "rand_set draws the numbers rand_between prints, from the same sequence" {
     local k a b
     local -a printed=() set=()
-    for k in 1 2 3 4 5 6 7 8; do printed+=("$(rand_between 1 "k * 1000")"); done
+    for k in 1 2 3 4 5 6 7 8; do printed+=("$(rand_between 1 $((k * 1000)))"); done
     rm -f "$BATS_TEST_TMPDIR/.mmaplab-rng"
     for k in 1 2 3 4 5 6 7 8; do
-        rand_set a 1 "k * 1000"
+        rand_set a 1 $((k * 1000))
         set+=("$a")
     done
     assert_equal "${set[*]}" "${printed[*]}"
     # Bounds are kept, and a caller's variable named like a helper's own is set.
-    for k in $(seq 200); do
+    for _ in $(seq 200); do
         rand_set b 5 7
         ((b >= 5 && b <= 7)) || fail "rand_set 5 7 gave $b"
     done
