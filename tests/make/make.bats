@@ -22,6 +22,12 @@ setup() {
     [ ! -e "$BATS_TEST_TMPDIR/b/mmaplab" ]
 }
 
+@test "make's own packages include bats and its libraries: c and mmaplab check need them" {
+    MMAPLAB_DEPS_PRETEND_MISSING="bats bats-assert" MMAPLAB_DEPS_NO_INSTALL=1 run "$ROOT/scripts/deps" build
+    assert_failure
+    assert_output "mmaplab: missing packages: bats bats-assert. Install them with: sudo apt-get install -y bats bats-assert"
+}
+
 @test "as root, a missing package is installed with apt-get" {
     [ "$(id -u)" = 0 ] || skip "needs root"
     mkdir -p "$BATS_TEST_TMPDIR/bin"
