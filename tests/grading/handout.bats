@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # make handout: the student tarball. Unpacked in a temporary folder it must
 # hold what a student needs and no solution (no solutions/ folder, and no
-# line that only the solutions have), build with make, and check the
-# untouched skeleton to a failing score.
+# line that only the solutions have), build with make, check the untouched
+# skeleton to a failing score, and run make test as a student's check of
+# their labs.
 
 load ../lib/batslibs
 load_bats_libs bats-support bats-assert
@@ -97,4 +98,28 @@ distinctive_lines() {
     assert_output --partial "Lab 01 mapped-wc"
     assert_output --regexp "Score: [0-9]+/20 \([0-9]+ passed, [1-9][0-9]* failed"
     refute_output --partial "Score: 20/20"
+}
+
+@test "make test in the handout checks the student's labs: a solved lab passes, an untouched one fails" {
+    [ -x "$U/build/mmaplab" ] || skip "the handout did not build (see the previous test)"
+    # bats inside bats: the inner run gets a clean environment, and a PATH
+    # without bats' own libexec folder (its bats there is not the command).
+    local path="" dir
+    local -a dirs
+    IFS=: read -ra dirs <<<"$PATH"
+    for dir in "${dirs[@]}"; do [[ $dir == *bats-core* ]] || path+="${path:+:}$dir"; done
+    local clean=(env -i PATH="$path" HOME="$HOME" LANG=C.UTF-8)
+    cp "$ROOT/solutions/03-page-window/window.c" "$U/labs/03-page-window/window.c"
+    run "${clean[@]}" timeout -s KILL 300 make -s -C "$U" test LABS=03
+    assert_success
+    assert_output --partial "No solutions/ here"
+    assert_line --regexp '^tests: [1-9][0-9]* passed, 0 failed$'
+
+    run "${clean[@]}" timeout -s KILL 300 make -s -C "$U" test LABS=02
+    assert_failure
+    assert_line --regexp '^tests: [0-9]+ passed, [1-9][0-9]* failed$'
+
+    run "${clean[@]}" make -s -C "$U" test LABS=99
+    assert_failure
+    assert_output --partial "lab 99 is not in labs/manifest"
 }
