@@ -25,6 +25,16 @@ static const char *T(const struct playground *pg, const char *id)
     return tr(pg->lang, id);
 }
 
+const char *pg_lang_name(int i)
+{
+    return i == 1 ? "zh" : "en";
+}
+
+int pg_lang_index(const char *lang)
+{
+    return lang && !strcmp(lang, "zh") ? 1 : 0;
+}
+
 static void put(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void put(char *buf, size_t size, const char *fmt, ...)
 {
@@ -33,6 +43,33 @@ static void put(char *buf, size_t size, const char *fmt, ...)
     vsnprintf(buf, size, fmt, ap);
     va_end(ap);
 }
+
+/* A log entry is written in every interface language at once, so that L
+ * switches the whole log, not only the entries that come after it. FIELD
+ * is a [PG_LANGS][N] array of the entry; FMT is the English text (the
+ * catalogue's key). */
+static void put_tr(char *field, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put_tr(char *field, size_t size, const char *fmt, ...)
+{
+    for (int i = 0; i < PG_LANGS; i++) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(field + (size_t)i * size, size, tr(pg_lang_name(i), fmt), ap);
+        va_end(ap);
+    }
+}
+#define PUT_TR(field, ...) put_tr((field)[0], sizeof (field)[0], __VA_ARGS__)
+
+/* Append a space and a translated sentence to every language of FIELD. */
+static void add_tr(char *field, size_t size, const char *text)
+{
+    for (int i = 0; i < PG_LANGS; i++) {
+        char *buf = field + (size_t)i * size;
+        size_t n = strlen(buf);
+        if (n + 1 < size) snprintf(buf + n, size - n, " %s", tr(pg_lang_name(i), text));
+    }
+}
+#define ADD_TR(field, text) add_tr((field)[0], sizeof (field)[0], (text))
 
 /* Append to a log field. */
 static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -281,14 +318,14 @@ mm_status playground_open(struct playground *pg, const char *file, const char *w
     put(e->call, sizeof e->call, "mmap(NULL, %zu, %s, MAP_SHARED, %d, 0) = %p", pg->len,
         pg->writable ? "PROT_READ|PROT_WRITE" : "PROT_READ", pg->fd, (void *)pg->map);
     if (pg->scratch)
-        put(e->why, sizeof e->why, T(pg, "A scratch file of %d pages, written, fsync'ed and dropped from the page cache "
-                                         "(posix_fadvise): every page starts cold. Nothing is in the page tables yet."),
+        PUT_TR(e->why, "A scratch file of %d pages, written, fsync'ed and dropped from the page cache "
+                       "(posix_fadvise): every page starts cold. Nothing is in the page tables yet.",
             PG_SCRATCH_PAGES);
     else
-        put(e->why, sizeof e->why, T(pg, "Mapped %s. Nothing is in this process's page tables until it is touched."),
+        PUT_TR(e->why, "Mapped %s. Nothing is in this process's page tables until it is touched.",
             pg->path);
-    if (!pg->fd_writable) add(e->why, sizeof e->why, " %s", T(pg, "The file could only be opened read-only: the mapping cannot be written."));
-    if (pg->size > (off_t)pg->len) add(e->why, sizeof e->why, " %s", T(pg, "Only the first 1024 pages are mapped."));
+    if (!pg->fd_writable) ADD_TR(e->why, "The file could only be opened read-only: the mapping cannot be written.");
+    if (pg->size > (off_t)pg->len) ADD_TR(e->why, "Only the first 1024 pages are mapped.");
     return MM_OK;
 }
 
@@ -315,7 +352,7 @@ static int range(struct playground *pg, const struct pg_request *r, struct pg_lo
 {
     if (r->first < 0 || (size_t)r->first >= pg->npages) {
         e->tone = PG_TONE_ERROR;
-        put(e->why, sizeof e->why, T(pg, "page %ld is outside the mapping (pages 0-%zu)"), r->first, pg->npages - 1);
+        PUT_TR(e->why, "page %ld is outside the mapping (pages 0-%zu)", r->first, pg->npages - 1);
         return -1;
     }
     *first = (size_t)r->first;
@@ -342,20 +379,20 @@ static void explain_fault(struct playground *pg, struct pg_log *e, const struct 
     add(e->call, sizeof e->call, " --- %s {si_code=%s, si_addr=%p} ---", fi->signo == SIGBUS ? "SIGBUS" : fi->signo == SIGSEGV ? "SIGSEGV" : "signal",
         code, fi->addr);
     if (fi->signo == SIGBUS)
-        put(e->why, sizeof e->why,
-            T(pg, "SIGBUS (%s) at page %zu: the page lies wholly beyond the end of the file (%lld bytes). Mapping past "
-                  "the end succeeds; the access fails. Caught with sigsetjmp/siglongjmp, so the playground goes on; "
-                  "uncaught, it kills the program (status 135 in a shell)."),
+        PUT_TR(e->why,
+            "SIGBUS (%s) at page %zu: the page lies wholly beyond the end of the file (%lld bytes). Mapping past "
+            "the end succeeds; the access fails. Caught with sigsetjmp/siglongjmp, so the playground goes on; "
+            "uncaught, it kills the program (status 135 in a shell).",
             code, page, (long long)pg->size);
     else if (fi->signo == SIGSEGV && fi->code == SEGV_ACCERR)
-        put(e->why, sizeof e->why,
-            T(pg, "SIGSEGV (%s) at page %zu: the mapping is read-only (PROT_READ), so the write is refused. Caught and "
-                  "recovered; press m to allow writes again."),
+        PUT_TR(e->why,
+            "SIGSEGV (%s) at page %zu: the mapping is read-only (PROT_READ), so the write is refused. Caught and "
+            "recovered; press m to allow writes again.",
             code, page);
     else if (fi->signo == 0)
-        put(e->why, sizeof e->why, "%s", T(pg, "cannot install the SIGBUS/SIGSEGV handler: the access was not tried"));
+        PUT_TR(e->why, "cannot install the SIGBUS/SIGSEGV handler: the access was not tried");
     else
-        put(e->why, sizeof e->why, T(pg, "%s (%s) at page %zu: caught and recovered."),
+        PUT_TR(e->why, "%s (%s) at page %zu: caught and recovered.",
             fi->signo == SIGBUS ? "SIGBUS" : "SIGSEGV", code, page);
 }
 
@@ -379,15 +416,15 @@ static void do_load(struct playground *pg, struct pg_log *e, size_t first, size_
         }
     }
     if (touch)
-        put(e->why, sizeof e->why, T(pg, "Each page not yet mapped faulted once: minor when the page was in the page cache, "
-                                         "major when it had to be read from disk (with readahead). Fault-around maps up to "
-                                         "16 cached neighbours per fault, so there are fewer faults than pages."));
+        PUT_TR(e->why, "Each page not yet mapped faulted once: minor when the page was in the page cache, "
+                       "major when it had to be read from disk (with readahead). Fault-around maps up to "
+                       "16 cached neighbours per fault, so there are fewer faults than pages.");
     else if (was_present)
-        put(e->why, sizeof e->why, "%s", T(pg, "The page was already in the page tables: no fault, the CPU just read it."));
+        PUT_TR(e->why, "The page was already in the page tables: no fault, the CPU just read it.");
     else
-        put(e->why, sizeof e->why, "%s", T(pg, "The read faulted: minor when the page was in the page cache, major when it had to "
-                                               "be read from disk (readahead brings neighbours too). Fault-around maps up to 16 "
-                                               "cached neighbours at once."));
+        PUT_TR(e->why, "The read faulted: minor when the page was in the page cache, major when it had to "
+                       "be read from disk (readahead brings neighbours too). Fault-around maps up to 16 "
+                       "cached neighbours at once.");
 }
 
 static void do_store(struct playground *pg, struct pg_log *e, size_t page)
@@ -414,13 +451,13 @@ static void do_store(struct playground *pg, struct pg_log *e, size_t page)
         add(e->call, sizeof e->call, "; pread(%d, .., 1, %zu) = 1 %s", pg->fd, page * pg->pagesize, f);
     }
     if (pg->private_map)
-        put(e->why, sizeof e->why,
-            T(pg, "MAP_PRIVATE: the write made a private copy of the page (copy-on-write). The file still holds %s "
-                  "(pread), and msync will never write the copy."), f);
+        PUT_TR(e->why,
+            "MAP_PRIVATE: the write made a private copy of the page (copy-on-write). The file still holds %s "
+            "(pread), and msync will never write the copy.", f);
     else
-        put(e->why, sizeof e->why,
-            T(pg, "MAP_SHARED: the write went into the page-cache page itself, so the file already shows %s (pread) "
-                  "before any msync. The page is dirty until msync(MS_SYNC) or writeback."), f);
+        PUT_TR(e->why,
+            "MAP_SHARED: the write went into the page-cache page itself, so the file already shows %s (pread) "
+            "before any msync. The page is dirty until msync(MS_SYNC) or writeback.", f);
 }
 
 static void do_msync(struct playground *pg, struct pg_log *e, size_t first, size_t count, int sync)
@@ -434,18 +471,18 @@ static void do_msync(struct playground *pg, struct pg_log *e, size_t first, size
     if (rc != 0) {
         pg->out.error = err;
         e->tone = PG_TONE_ERROR;
-        put(e->why, sizeof e->why, T(pg, "msync failed: %s"), strerror(err));
+        PUT_TR(e->why, "msync failed: %s", strerror(err));
         return;
     }
     if (pg->private_map)
-        put(e->why, sizeof e->why, "%s", T(pg, "msync does nothing for a MAP_PRIVATE mapping: private copies never reach the file."));
+        PUT_TR(e->why, "msync does nothing for a MAP_PRIVATE mapping: private copies never reach the file.");
     else if (!sync)
-        put(e->why, sizeof e->why, "%s", T(pg, "MS_ASYNC has done nothing on Linux since 2.6.19: dirty pages stay dirty until "
-                                               "normal writeback (about 30 s) or MS_SYNC. sync_file_range starts writeback now."));
+        PUT_TR(e->why, "MS_ASYNC has done nothing on Linux since 2.6.19: dirty pages stay dirty until "
+                       "normal writeback (about 30 s) or MS_SYNC. sync_file_range starts writeback now.");
     else {
         for (size_t p = first; p < first + count; p++) pg->pages[p].written = 0;
-        put(e->why, sizeof e->why, "%s", T(pg, "MS_SYNC wrote the dirty pages of the range to the file and waited (like "
-                                               "fdatasync of the range). They stay cached and mapped, now clean."));
+        PUT_TR(e->why, "MS_SYNC wrote the dirty pages of the range to the file and waited (like "
+                       "fdatasync of the range). They stay cached and mapped, now clean.");
     }
 }
 
@@ -485,40 +522,40 @@ static void do_madvise(struct playground *pg, struct pg_log *e, size_t first, si
         pg->out.error = err;
         e->tone = PG_TONE_ERROR;
         if (op == PG_MADV_PAGEOUT && err == EINVAL)
-            put(e->why, sizeof e->why, "%s", T(pg, "EINVAL: this kernel has no MADV_PAGEOUT (it came in Linux 5.4). Nothing changed."));
+            PUT_TR(e->why, "EINVAL: this kernel has no MADV_PAGEOUT (it came in Linux 5.4). Nothing changed.");
         else
-            put(e->why, sizeof e->why, T(pg, "madvise failed: %s"), strerror(err));
+            PUT_TR(e->why, "madvise failed: %s", strerror(err));
         return;
     }
     switch (op) {
     case PG_MADV_DONTNEED:
         if (pg->private_map) {
             for (size_t p = first; p < first + count; p++) pg->pages[p].copied = 0;
-            put(e->why, sizeof e->why, "%s", T(pg, "MADV_DONTNEED removed this process's page-table entries (RSS falls) and, on "
-                                                   "MAP_PRIVATE, threw the private copies away: the next read shows the file's "
-                                                   "bytes again. The page cache is untouched."));
+            PUT_TR(e->why, "MADV_DONTNEED removed this process's page-table entries (RSS falls) and, on "
+                           "MAP_PRIVATE, threw the private copies away: the next read shows the file's "
+                           "bytes again. The page cache is untouched.");
         } else {
-            put(e->why, sizeof e->why, "%s", T(pg, "MADV_DONTNEED removed this process's page-table entries (RSS falls), not the "
-                                                   "page cache: the next touch is a minor fault. Dirty pages stay dirty in the "
-                                                   "cache; nothing is lost and no I/O happens."));
+            PUT_TR(e->why, "MADV_DONTNEED removed this process's page-table entries (RSS falls), not the "
+                           "page cache: the next touch is a minor fault. Dirty pages stay dirty in the "
+                           "cache; nothing is lost and no I/O happens.");
         }
         break;
     case PG_MADV_WILLNEED:
         wait_for_cache(pg, first, count);
-        put(e->why, sizeof e->why, "%s", T(pg, "MADV_WILLNEED started readahead into the page cache but filled no page tables "
-                                               "(MAP_POPULATE or MADV_POPULATE_READ do that)."));
+        PUT_TR(e->why, "MADV_WILLNEED started readahead into the page cache but filled no page tables "
+                       "(MAP_POPULATE or MADV_POPULATE_READ do that).");
         break;
     case PG_MADV_SEQUENTIAL:
-        put(e->why, sizeof e->why, "%s", T(pg, "MADV_SEQUENTIAL changes nothing now: later faults from disk read further ahead. "
-                                               "It frees nothing early."));
+        PUT_TR(e->why, "MADV_SEQUENTIAL changes nothing now: later faults from disk read further ahead. "
+                       "It frees nothing early.");
         break;
     case PG_MADV_RANDOM:
-        put(e->why, sizeof e->why, "%s", T(pg, "MADV_RANDOM turns readahead off: a fault from disk now reads just the page it "
-                                               "needs (a cold full scan gets many times slower)."));
+        PUT_TR(e->why, "MADV_RANDOM turns readahead off: a fault from disk now reads just the page it "
+                       "needs (a cold full scan gets many times slower).");
         break;
     default:
-        put(e->why, sizeof e->why, "%s", T(pg, "MADV_PAGEOUT reclaimed the range: pages mapped only here were unmapped and, when "
-                                               "clean, dropped from the page cache."));
+        PUT_TR(e->why, "MADV_PAGEOUT reclaimed the range: pages mapped only here were unmapped and, when "
+                       "clean, dropped from the page cache.");
         break;
     }
 }
@@ -534,7 +571,7 @@ static void do_fadvise(struct playground *pg, struct pg_log *e, size_t first, si
     if (rc != 0) {
         pg->out.error = rc;
         e->tone = PG_TONE_ERROR;
-        put(e->why, sizeof e->why, T(pg, "posix_fadvise failed: %s"), strerror(rc));
+        PUT_TR(e->why, "posix_fadvise failed: %s", strerror(rc));
         return;
     }
     if (probe_mincore(pg->map, pg->npages, pg->pagesize, pg->vec) == 0)
@@ -543,12 +580,12 @@ static void do_fadvise(struct playground *pg, struct pg_log *e, size_t first, si
             mapped += pg->pages[p].present == 1;
         }
     if (pg->tmpfs && before && after == before)
-        put(e->why, sizeof e->why, "%s", T(pg, "Nothing left the cache: on tmpfs the page cache is the file's only copy, so "
-                                               "POSIX_FADV_DONTNEED cannot drop it."));
+        PUT_TR(e->why, "Nothing left the cache: on tmpfs the page cache is the file's only copy, so "
+                       "POSIX_FADV_DONTNEED cannot drop it.");
     else
-        put(e->why, sizeof e->why,
-            T(pg, "POSIX_FADV_DONTNEED dropped the clean pages that no process maps (%zu left the cache). Pages still "
-                  "mapped (%zu here) or dirty stay; it also starts writeback of dirty ones."),
+        PUT_TR(e->why,
+            "POSIX_FADV_DONTNEED dropped the clean pages that no process maps (%zu left the cache). Pages still "
+            "mapped (%zu here) or dirty stay; it also starts writeback of dirty ones.",
             before > after ? before - after : 0, mapped);
 }
 
@@ -562,19 +599,19 @@ static void do_truncate(struct playground *pg, struct pg_log *e, long pages)
     if (rc != 0) {
         pg->out.error = err;
         e->tone = PG_TONE_ERROR;
-        put(e->why, sizeof e->why, T(pg, "ftruncate failed: %s"), strerror(err));
+        PUT_TR(e->why, "ftruncate failed: %s", strerror(err));
         return;
     }
     if (ns < old)
-        put(e->why, sizeof e->why,
-            T(pg, "The file shrank to %ld pages: its pages past the new end left the page cache and every page table. The "
-                  "mapping keeps its length, so touching those pages now raises SIGBUS."), pages);
+        PUT_TR(e->why,
+            "The file shrank to %ld pages: its pages past the new end left the page cache and every page table. The "
+            "mapping keeps its length, so touching those pages now raises SIGBUS.", pages);
     else if (ns > old)
-        put(e->why, sizeof e->why,
-            T(pg, "The file grew to %ld pages (a sparse file: no disk blocks until written). Pages up to the new end can be "
-                  "touched again; they read as zeros."), pages);
+        PUT_TR(e->why,
+            "The file grew to %ld pages (a sparse file: no disk blocks until written). Pages up to the new end can be "
+            "touched again; they read as zeros.", pages);
     else
-        put(e->why, sizeof e->why, "%s", T(pg, "The file already had that size: nothing changed."));
+        PUT_TR(e->why, "The file already had that size: nothing changed.");
 }
 
 static void do_protect(struct playground *pg, struct pg_log *e, int writable)
@@ -588,15 +625,17 @@ static void do_protect(struct playground *pg, struct pg_log *e, int writable)
         pg->out.error = err;
         e->tone = PG_TONE_ERROR;
         if (err == EACCES)
-            put(e->why, sizeof e->why, "%s", T(pg, "EACCES: a MAP_SHARED mapping can be writable only when the file was opened "
-                                                   "for writing (O_RDWR)."));
+            PUT_TR(e->why, "EACCES: a MAP_SHARED mapping can be writable only when the file was opened "
+                           "for writing (O_RDWR).");
         else
-            put(e->why, sizeof e->why, T(pg, "mprotect failed: %s"), strerror(err));
+            PUT_TR(e->why, "mprotect failed: %s", strerror(err));
         return;
     }
     pg->writable = writable;
-    put(e->why, sizeof e->why, "%s", writable ? T(pg, "Writes are allowed again.")
-                                              : T(pg, "Read-only now: reads work as before, a write raises SIGSEGV (SEGV_ACCERR)."));
+    if (writable)
+        PUT_TR(e->why, "Writes are allowed again.");
+    else
+        PUT_TR(e->why, "Read-only now: reads work as before, a write raises SIGSEGV (SEGV_ACCERR).");
 }
 
 static void do_map(struct playground *pg, struct pg_log *e, int private_map)
@@ -609,7 +648,7 @@ static void do_map(struct playground *pg, struct pg_log *e, int private_map)
             flags_name(private_map), pg->fd, strerrorname_np(err) ? strerrorname_np(err) : "?", strerror(err));
         pg->out.error = err;
         e->tone = PG_TONE_ERROR;
-        put(e->why, sizeof e->why, T(pg, "mmap failed: %s; the old mapping stays"), strerror(err));
+        PUT_TR(e->why, "mmap failed: %s; the old mapping stays", strerror(err));
         return;
     }
     put(e->call, sizeof e->call, "munmap(%p, %zu) = %d; mmap(NULL, %zu, %s, %s, %d, 0) = %p", (void *)pg->map, pg->len,
@@ -617,11 +656,12 @@ static void do_map(struct playground *pg, struct pg_log *e, int private_map)
     pg->map = m;
     pg->private_map = private_map;
     for (size_t p = 0; p < pg->npages; p++) pg->pages[p].copied = 0;
-    put(e->why, sizeof e->why, "%s", private_map
-        ? T(pg, "MAP_PRIVATE: pages are the page cache's until written; a write makes a private copy that the file and other "
-                "processes never see. munmap does not flush: dirty shared pages stay dirty in the cache.")
-        : T(pg, "MAP_SHARED: writes go into the page cache, so the file and every other mapping see them at once. Private "
-                "copies of the old mapping are gone."));
+    if (private_map)
+        PUT_TR(e->why, "MAP_PRIVATE: pages are the page cache's until written; a write makes a private copy that the file "
+                       "and other processes never see. munmap does not flush: dirty shared pages stay dirty in the cache.");
+    else
+        PUT_TR(e->why, "MAP_SHARED: writes go into the page cache, so the file and every other mapping see them at once. "
+                       "Private copies of the old mapping are gone.");
 }
 
 struct child_report {
@@ -638,7 +678,7 @@ static void do_fork_write(struct playground *pg, struct pg_log *e, size_t page)
         put(e->call, sizeof e->call, "pipe() = -1 %s", strerrorname_np(err) ? strerrorname_np(err) : "?");
         e->tone = PG_TONE_ERROR;
         pg->out.error = err;
-        put(e->why, sizeof e->why, T(pg, "pipe failed: %s"), strerror(err));
+        PUT_TR(e->why, "pipe failed: %s", strerror(err));
         return;
     }
     pid_t pid = fork();
@@ -666,7 +706,7 @@ static void do_fork_write(struct playground *pg, struct pg_log *e, size_t page)
         put(e->call, sizeof e->call, "fork() = -1 %s", strerrorname_np(err) ? strerrorname_np(err) : "?");
         e->tone = PG_TONE_ERROR;
         pg->out.error = err;
-        put(e->why, sizeof e->why, T(pg, "fork failed: %s"), strerror(err));
+        PUT_TR(e->why, "fork failed: %s", strerror(err));
         return;
     }
     struct child_report rep = {0};
@@ -684,7 +724,7 @@ static void do_fork_write(struct playground *pg, struct pg_log *e, size_t page)
     if (got != sizeof rep) {
         e->tone = PG_TONE_ERROR;
         pg->out.error = EIO;
-        put(e->why, sizeof e->why, "%s", T(pg, "the child did not report back"));
+        PUT_TR(e->why, "the child did not report back");
         return;
     }
     if (!rep.ok) {
@@ -708,13 +748,13 @@ static void do_fork_write(struct playground *pg, struct pg_log *e, size_t page)
     pg->out.parent_sees = mine == rep.value;
     if (!pg->private_map) pg->pages[page].written = 1;
     if (pg->out.parent_sees)
-        put(e->why, sizeof e->why,
-            T(pg, "The parent sees the child's %s: with MAP_SHARED both processes map the same page-cache page, and the "
-                  "file has the byte too."), c);
+        PUT_TR(e->why,
+            "The parent sees the child's %s: with MAP_SHARED both processes map the same page-cache page, and the "
+            "file has the byte too.", c);
     else
-        put(e->why, sizeof e->why,
-            T(pg, "The parent does not see the child's %s (it reads %s): with MAP_PRIVATE the child's write made a copy "
-                  "for the child alone (copy-on-write). The file is unchanged."), c, m);
+        PUT_TR(e->why,
+            "The parent does not see the child's %s (it reads %s): with MAP_PRIVATE the child's write made a copy "
+            "for the child alone (copy-on-write). The file is unchanged.", c, m);
 }
 
 void playground_do(struct playground *pg, const struct pg_request *r)
@@ -728,7 +768,7 @@ void playground_do(struct playground *pg, const struct pg_request *r)
                  r->op != PG_MAP_SHARED && r->op != PG_MAP_PRIVATE;
     if (!pg->map) {
         e->tone = PG_TONE_ERROR;
-        put(e->why, sizeof e->why, "%s", T(pg, "there is no mapping"));
+        PUT_TR(e->why, "there is no mapping");
         return;
     }
     if (ranged && range(pg, r, e, &first, &count) != 0) {
@@ -772,7 +812,7 @@ void playground_do(struct playground *pg, const struct pg_request *r)
         present1 += pg->pages[p].present == 1;
     }
     pg->out.rss_file_after = pg->now.rss_file_kb;
-    put(e->change, sizeof e->change, T(pg, "pages cached %d -> %d, mapped %d -> %d; RssFile %ld -> %ld kB; faults %ld minor, %ld major"),
+    PUT_TR(e->change, "pages cached %d -> %d, mapped %d -> %d; RssFile %ld -> %ld kB; faults %ld minor, %ld major",
         cached0, cached1, present0, present1, pg->out.rss_file_before, pg->out.rss_file_after, pg->faults_min, pg->faults_maj);
 }
 

@@ -34,11 +34,17 @@ struct pg_page {
 
 enum pg_tone { PG_TONE_OK, PG_TONE_FAULT, PG_TONE_ERROR, PG_TONE_INFO };
 
-/* One log entry: the call as strace would show it, what changed, and why. */
+/* The interface languages a log entry is kept in (0 en, 1 zh). */
+enum { PG_LANGS = 2 };
+const char *pg_lang_name(int i);
+int pg_lang_index(const char *lang);
+
+/* One log entry: the call as strace would show it, what changed, and why;
+ * the last two in every language, so switching language rewrites the log. */
 struct pg_log {
     char call[192];
-    char change[192];
-    char why[512];
+    char change[PG_LANGS][192];
+    char why[PG_LANGS][512];
     enum pg_tone tone;
 };
 

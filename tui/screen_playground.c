@@ -254,15 +254,16 @@ static int draw_scenario(struct pg_view *s, struct app *a, struct canvas *c, int
     return y;
 }
 
-static void draw_log(struct pg_view *s, struct canvas *c, int y, int end)
+static void draw_log(struct pg_view *s, const struct app *a, struct canvas *c, int y, int end)
 {
     for (size_t i = 0; y < end; i++) {
         const struct pg_log *e = playground_log(&s->pg, i);
         if (!e) break;
         enum role r = e->tone == PG_TONE_FAULT ? ROLE_FAIL : e->tone == PG_TONE_ERROR ? ROLE_WARN : ROLE_CODE;
         if (e->call[0]) y += put_wrapped(c, 0, y, end - y, e->call, r);
-        if (e->change[0] && y < end) y += put_wrapped(c, 2, y, end - y, e->change, ROLE_DIM);
-        if (e->why[0] && y < end) y += put_wrapped(c, 2, y, end - y, e->why, e->tone == PG_TONE_OK || e->tone == PG_TONE_INFO ? ROLE_TEXT : r);
+        const char *change = e->change[pg_lang_index(a->lang)], *why = e->why[pg_lang_index(a->lang)];
+        if (change[0] && y < end) y += put_wrapped(c, 2, y, end - y, change, ROLE_DIM);
+        if (why[0] && y < end) y += put_wrapped(c, 2, y, end - y, why, e->tone == PG_TONE_OK || e->tone == PG_TONE_INFO ? ROLE_TEXT : r);
     }
 }
 
@@ -302,7 +303,7 @@ static void draw(void *st, struct app *a, struct canvas *c, int top, int rows)
         y += put_wrapped(c, 0, y, end - y, line, ROLE_STRONG);
     }
     if (s->have_scn && y < end) y = draw_scenario(s, a, c, y, end);
-    if (y < end) draw_log(s, c, y, end);
+    if (y < end) draw_log(s, a, c, y, end);
 }
 
 /* --- keys --- */

@@ -120,6 +120,17 @@ skip_on_tmpfs() {
     assert_output --partial "页缓存游乐场"
 }
 
+@test "playground: L rewrites the log already written in the other language, and back" {
+    run timeout -s KILL 60 "$BIN" --keys "<PgDn><PgDn>x<PgDn>r<Dump>L<Dump>L<Dump>" --size 100x40 playground
+    assert_success
+    # The dumps in order (the last screen is dumped again at exit): English,
+    # the same entry in Chinese, English again.
+    local -a dumps
+    mapfile -t dumps < <(awk '/SIGBUS \(BUS_ADRERR\) at page 48/ { print "en" }
+                              /SIGBUS（BUS_ADRERR），第 48 页/ { print "zh" }' <<<"$output")
+    assert_equal "${dumps[*]:0:3}" "en zh en"
+}
+
 @test "playground: mprotect read-only then a write is a caught SIGSEGV (SEGV_ACCERR)" {
     play "m<Dump>W<Dump>mW"
     assert_success
