@@ -7,16 +7,14 @@
 load ../lib/batslibs
 load_bats_libs bats-support bats-assert
 
-# grade-all as a teacher runs it, outside bats: bats puts its libexec
-# folder first in PATH and exports variables and functions (BATS_*,
-# BASH_FUNC_*) that the sh of each grading job passes on only in part;
-# the bats that then tests each lab would find a half-set-up bats.
+# shellcheck source=tests/lib/outside_bats.bash
+source "$BATS_TEST_DIRNAME/../lib/outside_bats.bash"
+
+# grade-all as a teacher runs it, outside bats (the sh of each grading job
+# would pass bats' environment on only in part).
 grade_all() {
-    local dir path=
-    local IFS=:
-    for dir in $PATH; do [[ $dir == *bats-core* ]] || path+=${path:+:}$dir; done
-    /usr/bin/timeout -s KILL 300 /usr/bin/env -i PATH="$path" HOME="$HOME" MMAPLAB_DATA="$MMAPLAB_DATA" \
-        MMAPLAB_TOOLS="$MMAPLAB_TOOLS" "$BIN" grade-all "$@"
+    outside_bats MMAPLAB_DATA="$MMAPLAB_DATA" MMAPLAB_TOOLS="$MMAPLAB_TOOLS" \
+        /usr/bin/timeout -s KILL 300 "$BIN" grade-all "$@"
 }
 
 setup_file() {

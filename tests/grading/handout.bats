@@ -7,6 +7,8 @@
 
 load ../lib/batslibs
 load_bats_libs bats-support bats-assert
+# shellcheck source=tests/lib/outside_bats.bash
+source "$BATS_TEST_DIRNAME/../lib/outside_bats.bash"
 
 setup_file() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
@@ -102,13 +104,7 @@ distinctive_lines() {
 
 @test "make test in the handout checks the student's labs: a solved lab passes, an untouched one fails" {
     [ -x "$U/build/mmaplab" ] || skip "the handout did not build (see the previous test)"
-    # bats inside bats: the inner run gets a clean environment, and a PATH
-    # without bats' own libexec folder (its bats there is not the command).
-    local path="" dir
-    local -a dirs
-    IFS=: read -ra dirs <<<"$PATH"
-    for dir in "${dirs[@]}"; do [[ $dir == *bats-core* ]] || path+="${path:+:}$dir"; done
-    local clean=(env -i PATH="$path" HOME="$HOME" LANG=C.UTF-8)
+    local clean=(outside_bats LANG=C.UTF-8)
     cp "$ROOT/solutions/03-page-window/window.c" "$U/labs/03-page-window/window.c"
     run "${clean[@]}" timeout -s KILL 300 make -s -C "$U" test LABS=03
     assert_success
