@@ -50,6 +50,7 @@ lab_setup_file() {
     export LAB_DIR="$id-$M_SLUG"
     export LAB_ROOT=${LAB_ROOT:-$MMAPLAB_ROOT/labs}
     export MMAPLAB_SEED=${MMAPLAB_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+    # The page size as the labs must see it, asked once (getconf is a process).
     LAB_PAGE_SIZE=$(getconf PAGESIZE)
     export LAB_PAGE_SIZE
 
@@ -275,10 +276,6 @@ assert_file_is() {
             "expected $(stat -c %s "$want") bytes, the file has $(stat -c %s "$got")${first:+; $first}"
     fi
 }
-
-# Page size of this machine, as the labs must see it.
-# Asked once per test file (lab_setup_file): getconf is a process.
-page_size() { echo "${LAB_PAGE_SIZE:-$(getconf PAGESIZE)}"; }
 
 # Hand a test's own file or folder (a FIFO or a folder a preloaded helper
 # writes to) to the user student programs run as. Only under the grader
