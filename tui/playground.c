@@ -60,17 +60,6 @@ static void put_tr(char *field, size_t size, const char *fmt, ...)
 }
 #define PUT_TR(field, ...) put_tr((field)[0], sizeof (field)[0], __VA_ARGS__)
 
-/* Append a space and a translated sentence to every language of FIELD. */
-static void add_tr(char *field, size_t size, const char *text)
-{
-    for (int i = 0; i < PG_LANGS; i++) {
-        char *buf = field + (size_t)i * size;
-        size_t n = strlen(buf);
-        if (n + 1 < size) snprintf(buf + n, size - n, " %s", tr(pg_lang_name(i), text));
-    }
-}
-#define ADD_TR(field, text) add_tr((field)[0], sizeof (field)[0], (text))
-
 /* Append to a log field. */
 static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void add(char *buf, size_t size, const char *fmt, ...)
@@ -82,6 +71,13 @@ static void add(char *buf, size_t size, const char *fmt, ...)
     vsnprintf(buf + n, size - n, fmt, ap);
     va_end(ap);
 }
+
+/* Append a space and a translated sentence to every language of FIELD. */
+static void add_tr(char *field, size_t size, const char *text)
+{
+    for (int i = 0; i < PG_LANGS; i++) add(field + (size_t)i * size, size, " %s", tr(pg_lang_name(i), text));
+}
+#define ADD_TR(field, text) add_tr((field)[0], sizeof (field)[0], (text))
 
 static struct pg_log *log_new(struct playground *pg, enum pg_tone tone)
 {
