@@ -103,3 +103,31 @@ EOF
     assert_failure
     assert_output --partial "the tracer saw none"
 }
+
+@test "lab_setup takes bats' DEBUG trap out of helpers; a failure still names the test's line" {
+    # shellcheck source=tests/lib/outside_bats.bash
+    source "$BATS_TEST_DIRNAME/../lib/outside_bats.bash"
+    # A test file that loads lab.bash as tests/labs/*.bats do. Line 10 calls
+    # the helper that fails. ($t: a line starting with @test would be taken
+    # for a test of this file.)
+    local f="$BATS_TEST_TMPDIR/untrace.bats" seen="$BATS_TEST_TMPDIR/trap.txt" out t=@test
+    cat >"$f" <<FIXTURE
+load $BATS_TEST_DIRNAME/../lib/lab
+setup() { lab_setup; }
+inner_trap() { trap -p DEBUG; }
+inner_fails() { lab_fail "inner failed"; }
+$t "trap seen by a helper" {
+    inner_trap >"\$SEEN"
+}
+$t "a failing helper" {
+    inner_trap
+    inner_fails
+}
+FIXTURE
+    out=$(outside_bats MMAPLAB_ROOT="$MMAPLAB_ROOT" SEEN="$seen" bats --tap "$f" 2>&1) || true
+    assert_regex "$out" "ok 1 trap seen by a helper"
+    assert_equal "$(<"$seen")" ""
+    assert_regex "$out" "not ok 2 a failing helper"
+    assert_regex "$out" "in test file [^,]*untrace.bats, line 10\)"
+    assert_regex "$out" "inner failed"
+}
