@@ -18,8 +18,8 @@ static int usage(void)
     fprintf(stderr, "usage: mmaplab grade [--format text|tap|junit|gradescope|exercism|csv] [--output FILE]\n"
                     "                     [--output-dir DIR] [--labs LIST] [--jobs N] [--lab-timeout S]\n"
                     "                     [SUBMISSION]\n"
-                    "  --jobs N grades N labs at once; --lab-timeout S stops one lab's tests after\n"
-                    "  S seconds (default 600) and scores what finished\n"
+                    "  --jobs N grades N labs at once (default: one per CPU); --lab-timeout S stops\n"
+                    "  one lab's tests after S seconds (default 600) and scores what finished\n"
                     "  --output-dir DIR writes every format: results.txt, results.tap, results.xml,\n"
                     "  gradescope.json, exercism.json and scores.csv\n"
                     "  SUBMISSION: a folder of NN-slug/ lab folders, a workspace holding labs/,\n"
@@ -69,7 +69,7 @@ int cmd_grade(const struct cli *c, int argc, char **argv)
     (void)c;
     enum grade_format fmt = FORMAT_TEXT;
     const char *output = NULL, *submission = NULL, *outdir = NULL;
-    struct grade_options opt = { NULL, 1, 600 };
+    struct grade_options opt = { NULL, 0, 600 }; /* 0 jobs: one per usable CPU */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             if (!grade_format_parse(argv[++i], &fmt)) {

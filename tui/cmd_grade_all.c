@@ -451,10 +451,12 @@ static void sh_quote(struct strbuf *b, const char *s)
  * parallel quotes {1} (the submission) and {2} (its report folder). Every
  * path is absolute, so the job starts in / rather than in a folder that a
  * remote machine or the grader's sandbox may not have. The exit status is
- * kept so that a grader killed by a signal is named. */
+ * kept so that a grader killed by a signal is named. Each student's labs
+ * run one after another (--jobs 1): parallel already runs one student per
+ * core, and more grading processes than cores only contend. */
 static char *job_template(const char *exe, const char *labs)
 {
-    static const char script[] = "cd / && \"$0\" grade --labs \"$1\" --output-dir \"$2\" \"$3\" >\"$2/grade.log\" 2>&1; "
+    static const char script[] = "cd / && \"$0\" grade --jobs 1 --labs \"$1\" --output-dir \"$2\" \"$3\" >\"$2/grade.log\" 2>&1; "
                                  "echo $? >\"$2/exit-status\"";
     struct strbuf b = { 0 };
     sb_adds(&b, "sh -c ");

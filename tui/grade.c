@@ -280,7 +280,8 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
 {
     memset(out, 0, sizeof *out);
     snprintf(out->submission, sizeof out->submission, "%s", submission);
-    int jobs = opt->jobs > 0 ? opt->jobs : 1;
+    double started = now_s();
+    int jobs = opt->jobs > 0 ? opt->jobs : usable_cpus();
     int lab_timeout = opt->lab_timeout > 0 ? opt->lab_timeout : 600;
     char tmpl[] = "/tmp/mmaplab-grade-XXXXXX";
     const char *tmpdir = getenv("TMPDIR");
@@ -327,8 +328,7 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
     int contained = fresh.tools && file_exists(contain) && !(iso_env && !strcmp(iso_env, "off"));
 
     out->labs = calloc(m->n ? m->n : 1, sizeof *out->labs);
-    workers = calloc((size_t)jobs, sizeof *workers);
-    if (!out->labs || !workers) { st = MM_ERR_NOMEM; goto out; }
+    if (!out->labs) { st = MM_ERR_NOMEM; goto out; }
     size_t nlabs = 0; /* a local: the calls below leave it alone, as the analyser can see */
     for (size_t i = 0; i < m->n; i++) {
         const struct lab *lab = &m->labs[i];
@@ -341,6 +341,11 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
          * with the reason and the lab scores 0. */
         take_lab_files(lab, root, student, lg);
     }
+    /* More workers than labs would only sit idle. */
+    if ((size_t)jobs > nlabs) jobs = nlabs ? (int)nlabs : 1;
+    out->jobs = jobs;
+    workers = calloc((size_t)jobs, sizeof *workers);
+    if (!workers) { st = MM_ERR_NOMEM; goto out; }
     char *chmod_s[] = { "chmod", "-R", "a+rX,go-w", student, NULL };
     if (run_quiet(chmod_s) != 0) { st = MM_ERR_IO; goto out; }
 
@@ -388,6 +393,7 @@ mm_status grade_run(const struct paths *p, const struct manifest *m, const char 
         }
     }
     describe_isolation(first_report, contained, out->isolation, sizeof out->isolation);
+    out->seconds = now_s() - started;
 out:
     free(workers);
     if (top) {

@@ -22,11 +22,13 @@ struct grade {
     int score, max;
     char submission[1024];
     char isolation[600];    /* how student code was contained, in words */
+    int jobs;               /* labs that were graded at once */
+    double seconds;         /* wall-clock time of the whole grading */
 };
 
 struct grade_options {
     const char *labs;   /* comma-separated ids, or NULL for all */
-    int jobs;           /* labs graded at once (0: one) */
+    int jobs;           /* labs graded at once (0: one per usable CPU) */
     int lab_timeout;    /* seconds for one lab's whole test run (0: 600) */
 };
 

@@ -84,6 +84,8 @@ static void write_text(FILE *f, const struct grade *g)
 {
     fprintf(f, "Submission: %s\n", g->submission);
     if (g->isolation[0]) fprintf(f, "Isolation: %s\n", g->isolation);
+    if (g->jobs > 0)
+        fprintf(f, "Graded: %d lab%s at a time, in %.1f s\n", g->jobs, g->jobs == 1 ? "" : "s", g->seconds);
     fputc('\n', f);
     for (size_t i = 0; i < g->n; i++) {
         const struct lab_grade *lg = &g->labs[i];
@@ -101,6 +103,7 @@ static void write_tap(FILE *f, const struct grade *g)
     for (size_t i = 0; i < g->n; i++) n += g->labs[i].ran ? g->labs[i].result.tap.n : 1;
     fprintf(f, "1..%zu\n", n);
     if (g->isolation[0]) fprintf(f, "# isolation: %s\n", g->isolation);
+    if (g->jobs > 0) fprintf(f, "# graded: %d at a time, in %.1f s\n", g->jobs, g->seconds);
     size_t k = 0;
     char diag[4096];
     for (size_t i = 0; i < g->n; i++) {

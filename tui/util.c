@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,4 +139,17 @@ void sb_add(struct strbuf *b, const char *s, size_t n)
 void sb_adds(struct strbuf *b, const char *s)
 {
     sb_add(b, s, strlen(s));
+}
+
+int usable_cpus(void)
+{
+    /* The affinity mask, not the machine's count: a container or taskset
+     * may give this process fewer CPUs than the machine has. */
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 1;
 }

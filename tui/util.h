@@ -12,6 +12,8 @@ mm_status read_file(const char *path, char **out, size_t *len);
 /* "a" + "/" + "b" into a new heap string. */
 char *path_join(const char *a, const char *b);
 int file_exists(const char *path);
+/* CPUs this process may run on (its affinity mask, as nproc counts), at least 1. */
+int usable_cpus(void);
 /* S as a count: 1 to MAX_DIGITS decimal digits, nothing else (no sign, no
  * blanks), at most INT_MAX. 1 and *out set, or 0. */
 int parse_count(const char *s, size_t max_digits, int *out);

@@ -123,6 +123,30 @@ setup() {
     assert_success
 }
 
+@test "labs are graded one per usable CPU unless --jobs says; the report says how many at a time and how long" {
+    local cpus want
+    cpus=$(nproc)
+    want=$((cpus < 2 ? cpus : 2))
+    run grep -E "^Graded: $want labs? at a time, in [0-9]+\.[0-9] s$" "$D/good/results.txt"
+    assert_success
+    run grep -E "^# graded: $want at a time, in [0-9]+\.[0-9] s$" "$D/good/results.tap"
+    assert_success
+    # A submission without files grades quickly: each lab's build fails.
+    local empty="$BATS_TEST_TMPDIR/empty"
+    mkdir -p "$empty"
+    run taskset -c 0 "$BIN" grade --labs "$LABS" "$empty"
+    assert_output --partial "Graded: 1 lab at a time"
+    run "$BIN" grade --jobs 1 --labs "$LABS" "$empty"
+    assert_output --partial "Graded: 1 lab at a time"
+    # Never more at once than there are labs.
+    run "$BIN" grade --jobs 8 --labs "$LABS" "$empty"
+    assert_output --partial "Graded: 2 labs at a time"
+    if ((cpus >= 2)); then
+        run taskset -c 0,1 "$BIN" grade --labs "$LABS" "$empty"
+        assert_output --partial "Graded: 2 labs at a time"
+    fi
+}
+
 @test "bad usage is refused" {
     run "$BIN" grade --format xml
     [ "$status" -eq 2 ]

@@ -98,6 +98,9 @@ PY
     local s
     for s in "$ALICE" bob; do
         [ -s "$R/$s/results.txt" ]
+        # parallel runs a student per core; each student's labs run in turn.
+        run grep -c "^Graded: 1 lab at a time" "$R/$s/results.txt"
+        assert_output 1
         [ -s "$R/$s/results.xml" ]
         [ -s "$R/$s/scores.csv" ]
         run jq -e '.max_score == 40' "$R/$s/gradescope.json"
