@@ -47,6 +47,10 @@ source "$MMAPLAB_ROOT/tests/lib/randomdata.bash"
 # Without -T the helpers run untrapped; bats still names the line of the
 # test that failed (the failing helper call), only no longer the line
 # inside the helper. `bats --trace` (BATS_TRACE_LEVEL) keeps the trap.
+# The trap is gone from the test body too once it has called a function
+# (bats runs the test in a subshell, where bash does not restore it), so
+# a bare `[[ ... ]]` failing there would be reported at a stale line:
+# lab tests check through helpers or `|| lab_fail "why"`, never bare.
 lab_untrace() {
     ((${BATS_TRACE_LEVEL:-0} > 0)) || set +T
 }
