@@ -38,8 +38,6 @@ source "$MMAPLAB_ROOT/tests/lib/trace.bash"
 # shellcheck source=tests/lib/randomdata.bash
 source "$MMAPLAB_ROOT/tests/lib/randomdata.bash"
 
-# Build the lab once per file: the pristine lab folder (Makefile, provided
-# programs) with only the manifest's student files taken from LAB_ROOT.
 # bats runs every command of a test through a DEBUG trap, and its set -T
 # hands the trap down into every function, so that a failure can name its
 # line. The trap is some twenty commands of bash each time: a helper that
@@ -55,6 +53,8 @@ lab_untrace() {
     ((${BATS_TRACE_LEVEL:-0} > 0)) || set +T
 }
 
+# Build the lab once per file: the pristine lab folder (Makefile, provided
+# programs) with only the manifest's student files taken from LAB_ROOT.
 lab_setup_file() {
     lab_untrace
     local id=$1
