@@ -49,8 +49,9 @@ static const unsigned char byte_class[256] = {
  * non-space byte follows a space (or the start of the file), so we only need
  * to remember whether the previous byte was a space. One table lookup per
  * byte answers both questions and the loop has no branches on the data: on
- * a multi-gigabyte file it runs about twice as fast as testing each byte
- * with comparisons. */
+ * text it runs about twice as fast as testing each byte with comparisons
+ * (on the lab's 4 GiB sparse file, where page faults weigh in, a fifth
+ * faster). */
 static void count_bytes(const unsigned char *p, size_t n, struct counts *c)
 {
     uint64_t lines = 0;
