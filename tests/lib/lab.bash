@@ -24,7 +24,11 @@
 # Beside this file, wherever the test file that loads it lives.
 # shellcheck source=tests/lib/batslibs.bash
 source "${BASH_SOURCE[0]%/*}/batslibs.bash"
-load_bats_libs bats-support bats-assert bats-file
+# Only bats-support (fail, batslib_decorate): the lab tests assert through
+# their own helpers below and in verdict.bash and trace.bash, and bats
+# re-reads every library it loads for every test (bats-assert and bats-file
+# are some 2,500 lines of bash).
+load_bats_libs bats-support
 
 MMAPLAB_ROOT=${MMAPLAB_ROOT:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 export MMAPLAB_ROOT
