@@ -168,7 +168,7 @@ run_paused() {
     cp "$WORK/data.bin" "$BATS_TEST_TMPDIR/orig"
     run_paused naive_mapsum "$p" "$t" --fault-info
     assert_killed_by SIGBUS BUS_ADRERR
-    [[ $SB_MAP_PATH == "$(trace_path "$WORK/data.bin")" && $SB_ADDR_IN_MAP == "$p" ]] ||
+    [[ $SB_MAP_PATH == "$(real_path "$WORK/data.bin")" && $SB_ADDR_IN_MAP == "$p" ]] ||
         lab_fail "expected the naive reader's fault at byte $p of the mapping of data.bin; got $(fault_words)"
     ((SB_PAST_EOF >= 0)) || lab_fail "the fault should lie past the end of the file; $(fault_words)"
 
@@ -199,7 +199,7 @@ run_paused() {
     run_lab --fault-info --timeout 20 mapsum --pause-at "$p" ready go --fault-outside other.bin data.bin
     stop_truncator
     assert_killed_by SIGBUS BUS_ADRERR
-    [[ $SB_MAP_PATH == "$(trace_path "$WORK/other.bin")" ]] ||
+    [[ $SB_MAP_PATH == "$(real_path "$WORK/other.bin")" ]] ||
         lab_fail "expected the fault in the mapping of other.bin; got $(fault_words)"
     if grep -q "shrank" "$LAB_STDERR"; then
         lab_fail "a SIGBUS outside the mapping of data.bin is not a truncation of data.bin:" \

@@ -148,7 +148,7 @@ run_bench() {
 assert_unmapped_all() {
     local p bad
     p=$(trace_path "$1")
-    bad=$(awk -v p="path=$p" '
+    bad=$(TRACE_P="path=$p" awk 'BEGIN { p = ENVIRON["TRACE_P"] }
         function field(k,   i) {
             for (i = 3; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2)
             return ""
@@ -242,7 +242,7 @@ assert_unmapped_all() {
     run_bench --only scan-read data.bin
     expect_sums scan-read
     local total
-    total=$(awk -v p="path=$DATA" '($2 == "read" || $2 == "pread") {
+    total=$(TRACE_P="path=$DATA" awk 'BEGIN { p = ENVIRON["TRACE_P"] } ($2 == "read" || $2 == "pread") {
             for (i = 3; i <= NF; i++) if ($i == p) { for (j = 3; j <= NF; j++) if ($j ~ /^ret=/) t += substr($j, 5) } }
             END { print t + 0 }' "$TRACE")
     ((total >= SIZE)) ||
@@ -257,7 +257,7 @@ assert_unmapped_all() {
     : >"$TRACE"
     run_bench --only lookup-pread data.bin "$n" "$seed"
     expect_sums lookup-pread
-    calls=$(awk -v p="path=$DATA" '($2 == "read" || $2 == "pread") { for (i = 3; i <= NF; i++) if ($i == p) c++ }
+    calls=$(TRACE_P="path=$DATA" awk 'BEGIN { p = ENVIRON["TRACE_P"] } ($2 == "read" || $2 == "pread") { for (i = 3; i <= NF; i++) if ($i == p) c++ }
             END { print c + 0 }' "$TRACE")
     ((calls >= n)) ||
         lab_fail "lookup pread must make one pread() per lookup ($n); the tracer saw $calls reads of the file"

@@ -49,7 +49,7 @@ setup() {
     [[ $a != "$b" ]] || fail "seeds 4242 and 4243 drew the same numbers: $a"
 }
 
-@test "trace_path resolves like realpath -m: linked folders, linked files, missing parts" {
+@test "real_path resolves like realpath -m: linked folders, linked files, missing parts" {
     local d="$BATS_TEST_TMPDIR/p"
     mkdir -p "$d/real/sub"
     ln -s real "$d/link"
@@ -61,7 +61,7 @@ setup() {
     for p in "$d/link/file" "$d/real/alias" "$d/link/alias" "$d/real/sub/up/file" \
         "$d/missing/file" "$d/link/missing" "$d/link/" "$d/link/.." "$d/link/sub/../file" \
         link/file real/sub/up/alias ./link/file / "$d//link//file"; do
-        assert_equal "$(trace_path "$p")" "$(realpath -m -- "$p")"
+        assert_equal "$(real_path "$p")" "$(realpath -m -- "$p")"
     done
     assert_equal "$PWD" "$d"
 }
@@ -91,6 +91,7 @@ EOF
     second=$(sed -n 4p "$TRACE")
     assert_equal "$(trace_order "$second")" 4
     assert_equal "$(trace_order "$first")" 2
+    # shellcheck disable=SC2317 # called by the helper under test
     lab_fail() { printf '%s\n' "$@"; return 1; }
     run assert_munmapped "$second"
     assert_success
@@ -130,4 +131,52 @@ FIXTURE
     assert_regex "$out" "not ok 2 a failing helper"
     assert_regex "$out" "in test file [^,]*untrace.bats, line 10\)"
     assert_regex "$out" "inner failed"
+}
+
+@test "a file in a folder named with a space, '=', a backslash and a newline is found in the log" {
+    local so=${MMAPLAB_TOOLS:-$BATS_TEST_DIRNAME/../../build/tools}/calltrace.so
+    [[ -f $so ]] || skip "build the tools first (make)"
+    # The run folder is under TMPDIR, which may be named like this.
+    local dir="$BATS_TEST_TMPDIR/a b=c\\d"$'\n'"e" prog="$BATS_TEST_TMPDIR/mapread"
+    mkdir -p "$dir"
+    printf 'some bytes\n' >"$dir/data"
+    cc -std=c11 -x c -o "$prog" - <<'C'
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    int fd = open(argv[1], O_RDONLY);
+    char b[4];
+    if (fd < 0 || read(fd, b, sizeof b) != sizeof b) return 1;
+    void *p = mmap(NULL, 4, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) return 1;
+    munmap(p, 4);
+    return 0;
+}
+C
+    TRACE="$BATS_TEST_TMPDIR/trace.log"
+    : >"$TRACE"
+    MMAPLAB_TRACE=$TRACE LD_PRELOAD=$so "$prog" "$dir/data"
+    # Every field of the log is one word: the path is escaped.
+    local logged
+    logged=$(trace_path "$dir/data")
+    [[ $logged != *[$' =\n']* ]] || fail "trace_path left a space, '=' or newline in: $logged"
+    assert_regex "$(grep -F " path=$logged " "$TRACE" | head -1)" "^[0-9]+ read fd="
+    local unescaped
+    trace_unescape unescaped "$logged"
+    assert_equal "$unescaped" "$(real_path "$dir/data")"
+    # The queries find the calls.
+    local maps
+    maps=$(trace_mmaps_of "$dir/data")
+    assert_equal "$(grep -c . <<<"$maps")" 1
+    assert_equal "$(trace_select mmap "path=$logged" prot=READ | grep -c .)" 1
+    assert_regex "$(trace_about "$logged")" " read "
+    # shellcheck disable=SC2317 # called by the helper under test
+    lab_fail() { printf '%s\n' "$@"; return 1; }
+    run assert_no_read_of "$dir/data"
+    assert_failure
+    assert_output --partial "read only through its mapping"
+    run assert_munmapped "$maps"
+    assert_success
 }
