@@ -169,11 +169,14 @@ run_pinned() {
     # shellcheck disable=SC2034 # read by lab_fail
     LAST_CMD="SHMQ_PAUSE_AFTER=$k SHMQ_PAUSE_FIFO=$fifo shmq $SHM_NAME $n"
     (
-        timeout -s KILL 40 env SHMQ_PAUSE_AFTER="$k" SHMQ_PAUSE_FIFO="$fifo" \
-            MMAPLAB_TRACE="$TRACE" LD_PRELOAD="$MMAPLAB_TOOLS/calltrace.so" \
+        # Assignments before the command, not env(1), which would take a
+        # path holding '=' for one more assignment. LD_PRELOAD as in run_lab.
+        SHMQ_PAUSE_AFTER="$k" SHMQ_PAUSE_FIFO="$fifo" \
+            MMAPLAB_TRACE="$TRACE" LD_PRELOAD=calltrace.so \
+            LD_LIBRARY_PATH="$MMAPLAB_TOOLS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
             ASAN_OPTIONS="verify_asan_link_order=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1" \
             UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-            "$MMAPLAB_TOOLS/sandbox" --timeout 20 --dir "$WORK" \
+            timeout -s KILL 40 "$MMAPLAB_TOOLS/sandbox" --timeout 20 --dir "$WORK" \
             --stdout "$LAB_STDOUT" --stderr "$LAB_STDERR" --report "$report" \
             -- "$LAB_BIN/shmq" "$SHM_NAME" "$n"
         echo end >&"$HOOK_FD"

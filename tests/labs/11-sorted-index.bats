@@ -363,9 +363,12 @@ spawn_lab() {
     shift
     local asan="verify_asan_link_order=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1"
     [[ ${#opts[@]} -gt 0 ]] && asan+=":detect_leaks=0"
-    timeout -s KILL 90 env MMAPLAB_TRACE="$TRACE" LD_PRELOAD="$MMAPLAB_TOOLS/calltrace.so" \
+    # Assignments before the command, not env(1), which would take a path
+    # holding '=' for one more assignment. LD_PRELOAD as in run_lab.
+    MMAPLAB_TRACE="$TRACE" LD_PRELOAD=calltrace.so \
+        LD_LIBRARY_PATH="$MMAPLAB_TOOLS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
         ASAN_OPTIONS="$asan" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-        "$MMAPLAB_TOOLS/sandbox" "${opts[@]}" --timeout 60 --dir "$WORK" --stdin "$stdin" \
+        timeout -s KILL 90 "$MMAPLAB_TOOLS/sandbox" "${opts[@]}" --timeout 60 --dir "$WORK" --stdin "$stdin" \
         --stdout "$stdout" --stderr "$BATS_TEST_TMPDIR/$name.stderr" \
         --report "$BATS_TEST_TMPDIR/$name.report" -- "$LAB_BIN/$prog" "$@" \
         3>&- 5>&- 6<&- 7>&- 8<&- </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/$name.sandbox" &
@@ -593,17 +596,18 @@ mid_free_keys() {
         lab_fail "expected a successful rename(TEMP, \"sub/idx\"); the tracer saw none" \
             "renames: $(trace_select rename)" "calls about sub/: $(grep -F "$dir" "$TRACE" | head -8)"
     fi
-    old=$(trace_path "$(trace_field "$ren" old)")
+    trace_unescape old "$(trace_field "$ren" old)"
+    old=$(trace_path "$old")
     [[ $(dirname "$old") == "$dir" ]] ||
         lab_fail "the temporary file must be in INDEX's directory ($dir), so that rename() stays in one directory and filesystem; it was $old" "$ren"
-    sync=$(awk -v p="path=$old" '($2 == "fsync" || $2 == "fdatasync") && / ret=0/ {
+    sync=$(TRACE_P="path=$old" awk 'BEGIN { p = ENVIRON["TRACE_P"] } ($2 == "fsync" || $2 == "fdatasync") && / ret=0/ {
             for (j = 3; j <= NF; j++) if ($j == p) { print; exit } }' "$TRACE")
     [[ -n $sync ]] ||
         lab_fail "expected fsync (or fdatasync) of the temporary file $(basename "$old") before the rename; the tracer saw:" \
             "$(trace_select fsync; trace_select fdatasync)"
     (($(trace_order "$sync") < $(trace_order "$ren"))) ||
         lab_fail "the temporary file must be synced BEFORE the rename: data first, then the name" "$sync" "$ren"
-    dsync=$(awk -v p="path=$dir" '($2 == "fsync" || $2 == "fdatasync") && / ret=0/ {
+    dsync=$(TRACE_P="path=$dir" awk 'BEGIN { p = ENVIRON["TRACE_P"] } ($2 == "fsync" || $2 == "fdatasync") && / ret=0/ {
             for (j = 3; j <= NF; j++) if ($j == p) print }' "$TRACE" | tail -1)
     [[ -n $dsync ]] ||
         lab_fail "expected fsync of the directory $dir (the one holding INDEX) after the rename; the tracer saw:" \
@@ -611,7 +615,7 @@ mid_free_keys() {
     (($(trace_order "$dsync") > $(trace_order "$ren"))) ||
         lab_fail "the directory must be synced AFTER the rename, which is the change to make durable" "$ren" "$dsync"
     local bad
-    bad=$(awk -v p="path=$index" '$2 == "open" && / flags=(WRONLY|RDWR)/ {
+    bad=$(TRACE_P="path=$index" awk 'BEGIN { p = ENVIRON["TRACE_P"] } $2 == "open" && / flags=(WRONLY|RDWR)/ {
             for (j = 3; j <= NF; j++) if ($j == p) { print; break } }' "$TRACE" | head -3)
     [[ -z $bad ]] || lab_fail "sidx build must never open INDEX itself for writing; the tracer saw:" "$bad"
 }
@@ -714,7 +718,7 @@ mid_free_keys() {
         local asan="verify_asan_link_order=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1"
         while [[ ! -e $STOP_FILE ]]; do
             if ((i % 2 == 0)); then f=B; else f=A; fi
-            timeout -s KILL 90 env ASAN_OPTIONS="$asan" "$MMAPLAB_TOOLS/sandbox" --timeout 60 --dir "$WORK" \
+            ASAN_OPTIONS="$asan" timeout -s KILL 90 "$MMAPLAB_TOOLS/sandbox" --timeout 60 --dir "$WORK" \
                 --stdin "$d/$f" --stderr "$d/w.stderr" --report "$d/w.report" -- "$LAB_BIN/sidx" build idx
             if ! grep -qx 'exit=0' "$d/w.report" || grep -qE 'ERROR: |runtime error:' "$d/w.stderr"; then
                 { echo "build $i (from $f) failed:"; cat "$d/w.report" "$d/w.stderr"; } >"$d/w.failed"

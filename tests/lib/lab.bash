@@ -206,7 +206,12 @@ run_lab() {
     # than cat: each process saved is milliseconds on a virtual machine, and
     # a lab check makes hundreds of runs. (An empty MMAPLAB_FAKE_PAGESIZE is
     # the real page size.)
-    MMAPLAB_TRACE="$TRACE" LD_PRELOAD="$MMAPLAB_TOOLS/calltrace.so" \
+    # The tracer is preloaded by its bare name, found on LD_LIBRARY_PATH:
+    # LD_PRELOAD splits its list at spaces and colons and has no escape, so
+    # a full path fails in a folder named with a space ("~/OS course/", or
+    # such a TMPDIR); LD_LIBRARY_PATH splits only at colons and semicolons.
+    MMAPLAB_TRACE="$TRACE" LD_PRELOAD=calltrace.so \
+        LD_LIBRARY_PATH="$MMAPLAB_TOOLS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
         MMAPLAB_FAKE_PAGESIZE="$page" \
         ASAN_OPTIONS="$asan" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         "$MMAPLAB_TOOLS/sandbox" "${opts[@]}" --timeout "$timeout" --dir "$WORK" \
