@@ -8,7 +8,8 @@
  *
  * File descriptors are also logged as the path they refer to (path=...), so
  * an assertion can say "no read() of the input file" without following
- * dup() chains. Paths have spaces and '=' escaped as %20 and %3D.
+ * dup() chains. Paths have '%', spaces, '=' and newlines escaped as %25,
+ * %20, %3D and %0A, so that each field is one word and reads back exactly.
  *
  * MMAPLAB_FAKE_PAGESIZE=N makes sysconf(_SC_PAGESIZE) and getpagesize()
  * report N: a program that hard-codes 4096 then misaligns on purpose-built
@@ -137,7 +138,8 @@ static void put_escaped(struct line *l, const char *key, const char *s)
 {
     put(l, " %s=", key);
     for (; *s && l->len < sizeof l->buf - 4; s++) {
-        if (*s == ' ') put(l, "%%20");
+        if (*s == '%') put(l, "%%25");
+        else if (*s == ' ') put(l, "%%20");
         else if (*s == '=') put(l, "%%3D");
         else if (*s == '\n') put(l, "%%0A");
         else l->buf[l->len++] = *s;

@@ -2,10 +2,10 @@
 # Assertions over the call tracer's log ($TRACE, written by calltrace.so).
 # A log line is:  PID CALL key=value ... ret=VALUE [errno=NAME]
 #
-# Paths in the log are escaped (calltrace.c put_escaped: space, '=' and
-# newline as %20, %3D and %0A), so that fields split on spaces; a test
-# compares them with trace_path, which writes a path the same way. Values
-# reach awk through the environment, never -v, which would take the
+# Paths in the log are escaped (calltrace.c put_escaped: '%', space, '='
+# and newline as %25, %20, %3D and %0A), so that fields split on spaces;
+# a test compares them with trace_path, which writes a path the same way.
+# Values reach awk through the environment, never -v, which would take the
 # backslashes in a path for escapes. (The run folder is under TMPDIR,
 # which may hold any of these.)
 
@@ -88,14 +88,16 @@ real_path() {
 # trace_escape NAME STRING: set NAME to STRING escaped as the log writes
 # paths; trace_unescape NAME STRING undoes it.
 trace_escape() {
-    local _te=${2// /%20}
+    local _te=${2//%/%25}
+    _te=${_te// /%20}
     _te=${_te//=/%3D}
     printf -v "$1" '%s' "${_te//$'\n'/%0A}"
 }
 trace_unescape() {
     local _tu=${2//%20/ }
     _tu=${_tu//%3D/=}
-    printf -v "$1" '%s' "${_tu//%0A/$'\n'}"
+    _tu=${_tu//%0A/$'\n'}
+    printf -v "$1" '%s' "${_tu//%25/%}"
 }
 
 # trace_path PATH: the path the tracer logs for a file: its real path,

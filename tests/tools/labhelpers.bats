@@ -133,11 +133,11 @@ FIXTURE
     assert_regex "$out" "inner failed"
 }
 
-@test "a file in a folder named with a space, '=', a backslash and a newline is found in the log" {
+@test "a file in a folder named with a space, '=', '%20', a backslash and a newline is found in the log" {
     local so=${MMAPLAB_TOOLS:-$BATS_TEST_DIRNAME/../../build/tools}/calltrace.so
     [[ -f $so ]] || skip "build the tools first (make)"
     # The run folder is under TMPDIR, which may be named like this.
-    local dir="$BATS_TEST_TMPDIR/a b=c\\d"$'\n'"e" prog="$BATS_TEST_TMPDIR/mapread"
+    local dir="$BATS_TEST_TMPDIR/a b=c\\d%20"$'\n'"e" prog="$BATS_TEST_TMPDIR/mapread"
     mkdir -p "$dir"
     printf 'some bytes\n' >"$dir/data"
     cc -std=c11 -x c -o "$prog" - <<'C'
