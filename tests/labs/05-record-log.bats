@@ -331,9 +331,8 @@ run_powercut() {
     LAB_STDOUT="$BATS_TEST_TMPDIR/stdout.$RUNS"
     LAB_STDERR="$BATS_TEST_TMPDIR/stderr.$RUNS"
     LAST_CMD="reclog $* (under the power-cut model)"
-    # Preloaded by name, as run_lab does (a space in the path).
-    POWERCUT_FILE="$LOG" POWERCUT_DIR="$PCDIR" LD_PRELOAD="${POWERCUT##*/}" \
-        LD_LIBRARY_PATH="${POWERCUT%/*}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    lab_preload "$POWERCUT"
+    POWERCUT_FILE="$LOG" POWERCUT_DIR="$PCDIR" LD_PRELOAD=$LAB_PRELOAD LD_LIBRARY_PATH=$LAB_PRELOAD_PATH \
         ASAN_OPTIONS="verify_asan_link_order=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1" \
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         "$MMAPLAB_TOOLS/sandbox" --timeout 60 --dir "$WORK" --stdin "$stdin" \

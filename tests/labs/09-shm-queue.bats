@@ -170,10 +170,10 @@ run_pinned() {
     LAST_CMD="SHMQ_PAUSE_AFTER=$k SHMQ_PAUSE_FIFO=$fifo shmq $SHM_NAME $n"
     (
         # Assignments before the command, not env(1), which would take a
-        # path holding '=' for one more assignment. LD_PRELOAD as in run_lab.
+        # path holding '=' for one more assignment.
+        lab_preload "$MMAPLAB_TOOLS/calltrace.so"
         SHMQ_PAUSE_AFTER="$k" SHMQ_PAUSE_FIFO="$fifo" \
-            MMAPLAB_TRACE="$TRACE" LD_PRELOAD=calltrace.so \
-            LD_LIBRARY_PATH="$MMAPLAB_TOOLS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+            MMAPLAB_TRACE="$TRACE" LD_PRELOAD=$LAB_PRELOAD LD_LIBRARY_PATH=$LAB_PRELOAD_PATH \
             ASAN_OPTIONS="verify_asan_link_order=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1" \
             UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
             timeout -s KILL 40 "$MMAPLAB_TOOLS/sandbox" --timeout 20 --dir "$WORK" \

@@ -364,9 +364,9 @@ spawn_lab() {
     local asan="verify_asan_link_order=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1"
     [[ ${#opts[@]} -gt 0 ]] && asan+=":detect_leaks=0"
     # Assignments before the command, not env(1), which would take a path
-    # holding '=' for one more assignment. LD_PRELOAD as in run_lab.
-    MMAPLAB_TRACE="$TRACE" LD_PRELOAD=calltrace.so \
-        LD_LIBRARY_PATH="$MMAPLAB_TOOLS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    # holding '=' for one more assignment.
+    lab_preload "$MMAPLAB_TOOLS/calltrace.so"
+    MMAPLAB_TRACE="$TRACE" LD_PRELOAD=$LAB_PRELOAD LD_LIBRARY_PATH=$LAB_PRELOAD_PATH \
         ASAN_OPTIONS="$asan" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         timeout -s KILL 90 "$MMAPLAB_TOOLS/sandbox" "${opts[@]}" --timeout 60 --dir "$WORK" --stdin "$stdin" \
         --stdout "$stdout" --stderr "$BATS_TEST_TMPDIR/$name.stderr" \

@@ -206,12 +206,8 @@ run_lab() {
     # than cat: each process saved is milliseconds on a virtual machine, and
     # a lab check makes hundreds of runs. (An empty MMAPLAB_FAKE_PAGESIZE is
     # the real page size.)
-    # The tracer is preloaded by its bare name, found on LD_LIBRARY_PATH:
-    # LD_PRELOAD splits its list at spaces and colons and has no escape, so
-    # a full path fails in a folder named with a space ("~/OS course/", or
-    # such a TMPDIR); LD_LIBRARY_PATH splits only at colons and semicolons.
-    MMAPLAB_TRACE="$TRACE" LD_PRELOAD=calltrace.so \
-        LD_LIBRARY_PATH="$MMAPLAB_TOOLS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    lab_preload "$MMAPLAB_TOOLS/calltrace.so"
+    MMAPLAB_TRACE="$TRACE" LD_PRELOAD=$LAB_PRELOAD LD_LIBRARY_PATH=$LAB_PRELOAD_PATH \
         MMAPLAB_FAKE_PAGESIZE="$page" \
         ASAN_OPTIONS="$asan" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         "$MMAPLAB_TOOLS/sandbox" "${opts[@]}" --timeout "$timeout" --dir "$WORK" \
@@ -225,6 +221,17 @@ run_lab() {
         stderr=$(<"$LAB_STDERR")
     }
     sanitizer_check
+}
+
+# lab_preload SO: set LAB_PRELOAD and LAB_PRELOAD_PATH, the LD_PRELOAD and
+# LD_LIBRARY_PATH that load the shared object SO into a program. It goes by
+# its bare name, found on LD_LIBRARY_PATH: LD_PRELOAD splits its list at
+# spaces and colons and has no escape, so a full path fails in a folder
+# named with a space ("~/OS course/", or such a TMPDIR); LD_LIBRARY_PATH
+# splits only at colons and semicolons.
+lab_preload() {
+    LAB_PRELOAD=${1##*/}
+    LAB_PRELOAD_PATH=${1%/*}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 }
 
 # shellcheck disable=SC2034 # every field is set; tests read the ones they need
