@@ -152,6 +152,11 @@ file_state() { printf '%s %s\n' "$(sha256sum <"$1")" "$(stat -c '%s %y' "$1")"; 
     for run in 1 2 3; do
         rand_set n 4 15
         gen "$n" $((PAGE * 5 / 2)) "$BATS_TEST_TMPDIR/in.$run"
+        # Run 2 loses its final newline below; an empty last record would
+        # vanish with it (n - 1 records, rightly), so that input is drawn again.
+        while ((run == 2)) && [[ $(tail -c 2 "$BATS_TEST_TMPDIR/in.$run" | od -An -tx1) == " 0a 0a" ]]; do
+            gen "$n" $((PAGE * 5 / 2)) "$BATS_TEST_TMPDIR/in.$run"
+        done
         cat "$BATS_TEST_TMPDIR/in.$run" >>"$want"
         # One run ends without a final newline: its last line is a record too.
         ((run == 2)) && truncate -s -1 "$BATS_TEST_TMPDIR/in.$run"
